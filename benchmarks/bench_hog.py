@@ -1,0 +1,144 @@
+"""Benchmark: batched HOG (imgbalance) against a per-image skimage.feature.hog loop.
+
+Loads the Fashion-MNIST training images (28x28 uint8, IDX .gz) and, in one
+run, times for ``pixels_per_cell`` in (4, 4) and (7, 7), 9 orientations,
+(2, 2) cells per block:
+
+(a) ``np.stack([skimage.feature.hog(x, ...) for x in X])``;
+(b) ``imgbalance.HOGTransformer(..., n_jobs=n).fit_transform(X)`` for
+    ``n_jobs`` in (1, 2) -- or, if ``HOGTransformer`` cannot be imported,
+    ``imgbalance._hog.hog_batch`` over chunks of ``DEFAULT_CHUNK_SIZE``
+    (the path used is printed);
+
+and prints seconds, images/s, the speed-up over (a), the peak memory traced
+by ``tracemalloc`` during a second, untimed run (relative to the size of the
+output array; with ``n_jobs=2`` worker processes are not traced) and whether
+the outputs equal skimage's bit for bit.
+
+Usage::
+
+    python benchmarks/bench_hog.py                 # all 60,000 images
+    python benchmarks/bench_hog.py --quick         # 2,000 images
+    python benchmarks/bench_hog.py --n-images 10000
+"""
+
+import argparse
+import gc
+import gzip
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATA = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
+
+
+def load_idx_images(path, count=None):
+    """Read an IDX3 uint8 image file (optionally gzip-compressed)."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
+        magic, n, rows, cols = np.frombuffer(f.read(16), dtype=">u4")
+        if magic != 2051:
+            raise ValueError(f"{path} is not an IDX3 image file (magic {magic}).")
+        n = int(n) if count is None else min(int(n), int(count))
+        data = f.read(n * int(rows) * int(cols))
+    return np.frombuffer(data, dtype=np.uint8).reshape(n, int(rows), int(cols))
+
+
+def make_batched(ppc, n_jobs):
+    """Return (label, callable X -> features) for the batched implementation."""
+    params = dict(orientations=9, pixels_per_cell=ppc, cells_per_block=(2, 2))
+    try:
+        from imgbalance import HOGTransformer
+    except Exception as exc:  # not written yet, or broken
+        from imgbalance import _hog
+
+        def run(X):
+            out = np.empty(
+                (X.shape[0], _hog.hog_n_features(X.shape[1:3], **params)),
+                dtype=_hog.hog_output_dtype(X.dtype),
+            )
+            for start in range(0, X.shape[0], _hog.DEFAULT_CHUNK_SIZE):
+                stop = start + _hog.DEFAULT_CHUNK_SIZE
+                out[start:stop] = _hog.hog_batch(X[start:stop], **params)
+            return out
+
+        reason = f"{type(exc).__name__}: {exc}"
+        return f"_hog.hog_batch chunks (HOGTransformer unavailable: {reason})", run, False
+
+    def run(X):
+        return HOGTransformer(**params, n_jobs=n_jobs).fit_transform(X)
+
+    return f"HOGTransformer(n_jobs={n_jobs})", run, True
+
+
+def timed(func, *args):
+    gc.collect()
+    t0 = time.perf_counter()
+    result = func(*args)
+    return result, time.perf_counter() - t0
+
+
+def traced_peak(func, *args):
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        result = func(*args)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n-images", type=int, default=60000)
+    parser.add_argument("--quick", action="store_true", help="use 2,000 images")
+    parser.add_argument("--data", default=os.environ.get("FASHION_MNIST_TRAIN", DEFAULT_DATA))
+    args = parser.parse_args(argv)
+    n_images = min(args.n_images, 2000) if args.quick else args.n_images
+
+    from skimage import __version__ as skimage_version
+    from skimage.feature import hog
+
+    X = load_idx_images(args.data, n_images)
+    print(f"Fashion-MNIST: {X.shape[0]} images {X.shape[1:]} {X.dtype}; "
+          f"numpy {np.__version__}, scikit-image {skimage_version}, "
+          f"{os.cpu_count()} CPUs")
+
+    for ppc in [(4, 4), (7, 7)]:
+        params = dict(orientations=9, pixels_per_cell=ppc, cells_per_block=(2, 2))
+        print(f"\n== pixels_per_cell={ppc}, cells_per_block=(2, 2), orientations=9 ==")
+        ref, t_ref = timed(lambda A: np.stack([hog(x, **params) for x in A]), X)
+        n = X.shape[0]
+        print(f"{'skimage.feature.hog loop':48s} {t_ref:8.2f} s {n / t_ref:10.0f} img/s"
+              f"   1.0x   output {ref.nbytes / 2**20:.1f} MiB")
+        for n_jobs in (1, 2):
+            label, run, is_transformer = make_batched(ppc, n_jobs)
+            # warm-up: imports, lookup tables, worker start-up (needs >= 2 chunks)
+            run(X[: min(X.shape[0], 2100)])
+            out, t = timed(run, X)
+            _, peak = traced_peak(run, X)
+            extra = peak - out.nbytes
+            equal = np.array_equal(out, ref)
+            maxdiff = float(np.max(np.abs(out - ref))) if out.shape == ref.shape else float("nan")
+            note = "" if n_jobs == 1 else " (parent only)"
+            print(f"{label:48s} {t:8.2f} s {n / t:10.0f} img/s {t_ref / t:6.1f}x"
+                  f"   peak {peak / 2**20:.1f} MiB = {peak / out.nbytes:.2f}x output,"
+                  f" extra {extra / 2**20:.1f} MiB = {extra / out.nbytes:.2f}x output{note};"
+                  f" equal={equal} max|diff|={maxdiff:.3g}")
+            if not is_transformer:
+                break  # the fallback has no n_jobs
+        del ref
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""The image input contract, in one place.
+
+Every estimator of imgbalance accepts a batch of images in one of three
+layouts:
+
+* ``(n_samples, height, width)`` -- grayscale images;
+* ``(n_samples, height, width, n_channels)`` -- colour (channels-last) images;
+* ``(n_samples, n_features)`` -- flattened images.  With ``image_shape=(h, w)``
+  or ``(h, w, c)`` each row is reshaped, in C order, to that shape.  With
+  ``image_shape=None`` each row is taken as a ``1 x n_features`` grayscale
+  image: flattened data always works (so scikit-learn's own checks run on
+  every estimator), but a 2-D kernel such as HOG sees one-pixel-high images.
+
+At ``fit`` the estimator stores ``image_shape_`` and the true number of
+features ``n_features_in_ = prod(image_shape_)``; later calls must present
+images of the same shape (in any of the layouts), otherwise they get
+scikit-learn's "X has N features, but ... is expecting M features as input."
+
+This module is the only one that knows these rules; estimators call
+:func:`validate_images` and :func:`check_image_shape`.
+"""
+
+import numbers
+from math import prod
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+__all__ = [
+    "check_image_shape",
+    "check_int_pair",
+    "reject_bool",
+    "restore_layout",
+    "validate_images",
+]
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_image_shape(image_shape, *, name="image_shape"):
+    """Validate an ``image_shape`` parameter.
+
+    Returns ``None`` or a tuple of 2 or 3 positive Python ints.
+    """
+    if image_shape is None:
+        return None
+    if isinstance(image_shape, np.ndarray):
+        image_shape = image_shape.tolist()
+    if (
+        not isinstance(image_shape, (tuple, list))
+        or len(image_shape) not in (2, 3)
+        or not all(_is_int(v) and v >= 1 for v in image_shape)
+    ):
+        raise ValueError(
+            f"{name} must be None, (height, width) or (height, width, n_channels) "
+            f"with positive integers; got {image_shape!r}."
+        )
+    return tuple(int(v) for v in image_shape)
+
+
+def check_int_pair(value, *, name, minimum=1):
+    """Validate an int or a pair of ints (e.g. ``pixels_per_cell``); return a tuple."""
+    if _is_int(value):
+        value = (value, value)
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if (
+        not isinstance(value, (tuple, list))
+        or len(value) != 2
+        or not all(_is_int(v) and v >= minimum for v in value)
+    ):
+        raise ValueError(
+            f"{name} must be a pair of integers >= {minimum} (rows, columns); "
+            f"got {value!r}."
+        )
+    return (int(value[0]), int(value[1]))
+
+
+def reject_bool(images, estimator):
+    """Raise a TypeError for boolean images, which numeric image kernels refuse."""
+    if images.dtype == bool:
+        raise TypeError(
+            f"{type(estimator).__name__} expects numeric images (integer or "
+            "floating dtype) in X; got dtype bool. Convert with "
+            "X.astype(np.uint8) or X.astype(float) first."
+        )
+
+
+def _shape_str(shape):
+    return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def validate_images(
+    estimator,
+    X,
+    y=None,
+    *,
+    reset,
+    image_shape=None,
+    ensure_all_finite=True,
+    dtype="numeric",
+):
+    """Validate X (and y) against the image input contract.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Its ``image_shape_`` and ``n_features_in_`` are set when ``reset`` is
+        True and checked against otherwise.
+    X : array-like of shape (n_samples, h, w), (n_samples, h, w, c) or (n_samples, n_features)
+        The input.
+    y : array-like of shape (n_samples,) or None
+        Targets, checked for consistent length when given.
+    reset : bool
+        True in ``fit``/``fit_resample``, False afterwards.
+    image_shape : tuple or None
+        The estimator's ``image_shape`` parameter (used only for 2-D X at fit).
+    ensure_all_finite, dtype
+        Passed on to :func:`sklearn.utils.check_array`.
+
+    Returns
+    -------
+    X : ndarray
+        The validated array, in the layout it came in.
+    images : ndarray of shape (n_samples, h, w) or (n_samples, h, w, c)
+        A view of ``X`` as an image batch.
+    y : ndarray or None
+        The validated targets.
+    """
+    name = type(estimator).__name__
+    image_shape = check_image_shape(image_shape)
+    check_params = dict(
+        accept_sparse=False,
+        allow_nd=True,
+        ensure_2d=False,
+        ensure_all_finite=ensure_all_finite,
+        dtype=dtype,
+        ensure_min_samples=1,
+    )
+    # ensure_2d=False keeps validate_data from setting n_features_in_ to
+    # X.shape[1] (the image height for n-D input); it is set below instead.
+    if y is None:
+        X = validate_data(estimator, X, reset=reset, **check_params)
+    else:
+        X, y = validate_data(estimator, X, y, reset=reset, **check_params)
+
+    if X.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"Expected 2D array (n_samples, n_features), 3D array "
+            f"(n_samples, height, width) or 4D array (n_samples, height, width, "
+            f"n_channels) for X in {name}; got {X.ndim}D array of shape "
+            f"{_shape_str(X.shape)} instead. Reshape your data: a single image with "
+            "X[np.newaxis], a single flattened sample with X.reshape(1, -1)."
+        )
+    if X.ndim > 2 and 0 in X.shape[1:]:
+        raise ValueError(
+            f"X in {name} has an empty image shape {_shape_str(X.shape[1:])}: "
+            "every image dimension must be at least 1."
+        )
+    if X.ndim == 2 and X.shape[1] == 0:
+        raise ValueError(
+            f"0 feature(s) (shape={_shape_str(X.shape)}) while a minimum of 1 is "
+            f"required by {name}."
+        )
+
+    n_samples = X.shape[0]
+    if reset:
+        if X.ndim == 2:
+            if image_shape is None:
+                shape = (1, X.shape[1])
+            elif prod(image_shape) != X.shape[1]:
+                raise ValueError(
+                    f"image_shape={image_shape} means {prod(image_shape)} features "
+                    f"per image, but X has {X.shape[1]} features (X.shape="
+                    f"{_shape_str(X.shape)}). Pass image_shape matching the "
+                    "flattened images, or pass X as (n_samples, height, width"
+                    "[, n_channels])."
+                )
+            else:
+                shape = image_shape
+        else:
+            shape = X.shape[1:]
+            if image_shape is not None and tuple(image_shape) != tuple(shape):
+                raise ValueError(
+                    f"image_shape={image_shape} does not match the shape of the "
+                    f"images in X, {_shape_str(shape)} (X.shape={_shape_str(X.shape)}). "
+                    "Set image_shape=None for image arrays, or make them agree."
+                )
+        estimator.image_shape_ = tuple(int(s) for s in shape)
+        estimator.n_features_in_ = int(prod(shape))
+    else:
+        expected = estimator.image_shape_
+        n_expected = estimator.n_features_in_
+        n_got = int(prod(X.shape[1:]))
+        if n_got != n_expected:
+            raise ValueError(
+                f"X has {n_got} features, but {name} is expecting {n_expected} "
+                f"features as input (images of shape {_shape_str(expected)}; got "
+                f"X of shape {_shape_str(X.shape)})."
+            )
+        if X.ndim > 2 and tuple(X.shape[1:]) != tuple(expected):
+            raise ValueError(
+                f"X has images of shape {_shape_str(X.shape[1:])}, but {name} was "
+                f"fitted on images of shape {_shape_str(expected)}."
+            )
+        shape = expected
+    images = X.reshape((n_samples, *shape))
+    return X, images, y
+
+
+def restore_layout(images, X_ndim):
+    """Return ``images`` in the layout of the input: flattened if X was 2-D."""
+    if X_ndim == 2:
+        return images.reshape(images.shape[0], -1)
+    return images

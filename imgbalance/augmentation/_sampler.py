@@ -1,0 +1,298 @@
+"""AugmentationOverSampler: over-sampling rare classes with augmented images."""
+
+from functools import partial
+from numbers import Integral, Real
+
+import numpy as np
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import Substitution
+from sklearn.utils import check_random_state
+
+from .._compat import Interval, StrOptions, check_target_type
+from .._parallel import chunk_slices, map_chunks, spawn_seeds
+from .._validation import reject_bool, restore_layout, validate_images
+from ._augment import augment_chunk
+
+__all__ = ["AugmentationOverSampler"]
+
+# Images per augmentation task: large enough to amortise NumPy overheads,
+# small enough to stay in cache for small images.  The output does not
+# depend on it (each chunk has its own seed), but it does depend on the
+# chunk *boundaries*, so it is a fixed number of pixels, not of workers.
+_CHUNK_PIXELS = 512 * 28 * 28
+
+
+def _check_pair(value, *, name, low_bound, allow_scalar):
+    """A (low, high) pair with low_bound <= low <= high, as a float tuple."""
+    if allow_scalar and isinstance(value, Real) and not isinstance(value, bool):
+        return (1.0 - float(value), 1.0 + float(value))
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)
+        and np.all(np.isfinite(value))
+        and low_bound < value[0] <= value[1]
+    ):
+        return (float(value[0]), float(value[1]))
+    raise ValueError(
+        f"{name} must be a pair (low, high) with {low_bound} < low <= high"
+        + (" or a float in [0, 1)" if allow_scalar else "")
+        + f"; got {value!r}."
+    )
+
+
+@Substitution(sampling_strategy=BaseOverSampler._sampling_strategy_docstring)
+class AugmentationOverSampler(BaseOverSampler):
+    """Over-sample classes with randomly transformed copies of their images.
+
+    Each new image is an independent random affine transform (rotation,
+    shifts, shear, zoom, flips) -- optionally with a brightness change -- of
+    an image drawn at random, with replacement, from the same class.  The
+    parameters and their units are those of Keras'
+    ``ImageDataGenerator``.  Like every imbalanced-learn sampler it acts in
+    ``fit`` only: inside an :class:`imblearn.pipeline.Pipeline`, ``predict``
+    and ``score`` see the data untouched.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    random_state : int, RandomState instance or None, default=None
+        Controls which originals are picked and how they are transformed.
+        The output for a given seed does not depend on ``n_jobs``.
+
+    rotation_range : float, default=0.0
+        Range in degrees ``[0, 180]`` of random rotations: the angle is drawn
+        uniformly from ``[-rotation_range, rotation_range]``.
+
+    width_shift_range : float, default=0.0
+        Horizontal shifts as a fraction of the width, drawn uniformly from
+        ``[-width_shift_range, width_shift_range]``.
+
+    height_shift_range : float, default=0.0
+        Vertical shifts as a fraction of the height.
+
+    shear_range : float, default=0.0
+        Shear angle range in degrees ``[0, 90)``.
+
+    zoom_range : float or (float, float), default=0.0
+        Zoom factors drawn uniformly, separately for rows and columns, from
+        ``[1 - zoom_range, 1 + zoom_range]`` or from ``[low, high]`` if a
+        pair is given.  As in Keras, a factor below 1 zooms in.
+
+    horizontal_flip : bool, default=False
+        Flip left-right with probability 0.5.
+
+    vertical_flip : bool, default=False
+        Flip up-down with probability 0.5.
+
+    brightness_range : (float, float) or None, default=None
+        Multiply each new image by a factor drawn uniformly from this range.
+        Integer images are rounded and clipped to their dtype's range;
+        floating images are not clipped.
+
+    fill_mode : {{"constant", "nearest", "reflect", "wrap"}}, default="nearest"
+        How points outside the image are filled, with the semantics of the
+        same names in :func:`scipy.ndimage.affine_transform`.
+
+    cval : float, default=0.0
+        Fill value for ``fill_mode="constant"``.
+
+    interpolation_order : {{0, 1}}, default=1
+        0 for nearest-neighbour, 1 for bilinear interpolation.
+
+    image_shape : tuple of int or None, default=None
+        Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
+        image when ``X`` is passed flattened as ``(n_samples, n_features)``.
+        If None, a 2-D ``X`` is taken as ``1 x n_features`` images.
+
+    n_jobs : int, default=None
+        Number of jobs augmenting chunks of images in parallel.  ``None``
+        means 1 unless in a :obj:`joblib.parallel_config` context.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of new images generated for each class.
+
+    source_indices_ : ndarray of shape (n_new_samples,)
+        Row of ``X`` from which each new image was generated:
+        ``X_resampled[n_samples + i]`` is a transform of
+        ``X[source_indices_[i]]``.  It is deliberately *not* called
+        ``sample_indices_``: consumers of that attribute (such as
+        imbalanced-learn's Keras and TensorFlow batch generators) index the
+        original ``X`` with it and would silently drop the augmented pixels.
+
+    image_shape_ : tuple of int
+        Shape of one image seen during ``fit_resample``.
+
+    n_features_in_ : int
+        Number of pixel values per image, ``prod(image_shape_)``.
+
+    See Also
+    --------
+    imgbalance.augmentation.warp_affine : The batched warp kernel it uses.
+    imblearn.over_sampling.RandomOverSampler : Over-sampling by exact copies.
+
+    Notes
+    -----
+    The originals are returned first and unchanged, followed by the new
+    images grouped by class; labels stay aligned and the dtype is kept.
+    Image arrays come back as image arrays and flattened input comes back
+    flattened.
+
+    Things users trip over:
+
+    - :class:`~imblearn.ensemble.BalancedBaggingClassifier` (``sampler=...``)
+      overwrites this sampler's ``sampling_strategy`` with its own.
+    - :class:`~imblearn.ensemble.EasyEnsembleClassifier` has no ``sampler``
+      parameter: put this sampler in a pipeline in front of it instead.
+    - With ``Pipeline(memory=...)``, a sampler whose ``random_state`` is None
+      gives the *same cached* resample on every refit.  Use an integer seed.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_digits
+    >>> from imgbalance import AugmentationOverSampler
+    >>> digits = load_digits()
+    >>> keep = np.r_[np.flatnonzero(digits.target == 0)[:100],
+    ...              np.flatnonzero(digits.target == 1)[:20]]
+    >>> X, y = digits.images[keep], digits.target[keep]
+    >>> X.shape, Counter(y.tolist())
+    ((120, 8, 8), Counter({{0: 100, 1: 20}}))
+    >>> sampler = AugmentationOverSampler(rotation_range=10, zoom_range=0.1, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> X_res.shape, Counter(y_res.tolist())
+    ((200, 8, 8), Counter({{0: 100, 1: 100}}))
+    >>> bool(np.array_equal(X_res[:120], X))  # originals first, unchanged
+    True
+    >>> bool(np.all(y[sampler.source_indices_] == 1))  # new images come from class 1
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "rotation_range": [Interval(Real, 0, 180, closed="both")],
+        "width_shift_range": [Interval(Real, 0, 1, closed="both")],
+        "height_shift_range": [Interval(Real, 0, 1, closed="both")],
+        "shear_range": [Interval(Real, 0, 90, closed="left")],
+        "zoom_range": [Interval(Real, 0, 1, closed="left"), tuple, list],
+        "horizontal_flip": ["boolean"],
+        "vertical_flip": ["boolean"],
+        "brightness_range": [tuple, list, None],
+        "fill_mode": [StrOptions({"constant", "nearest", "reflect", "wrap"})],
+        "cval": [Real],
+        "interpolation_order": [Interval(Integral, 0, 1, closed="both")],
+        "image_shape": [tuple, list, None],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        rotation_range=0.0,
+        width_shift_range=0.0,
+        height_shift_range=0.0,
+        shear_range=0.0,
+        zoom_range=0.0,
+        horizontal_flip=False,
+        vertical_flip=False,
+        brightness_range=None,
+        fill_mode="nearest",
+        cval=0.0,
+        interpolation_order=1,
+        image_shape=None,
+        n_jobs=None,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.rotation_range = rotation_range
+        self.width_shift_range = width_shift_range
+        self.height_shift_range = height_shift_range
+        self.shear_range = shear_range
+        self.zoom_range = zoom_range
+        self.horizontal_flip = horizontal_flip
+        self.vertical_flip = vertical_flip
+        self.brightness_range = brightness_range
+        self.fill_mode = fill_mode
+        self.cval = cval
+        self.interpolation_order = interpolation_order
+        self.image_shape = image_shape
+        self.n_jobs = n_jobs
+
+    def _check_X_y(self, X, y):
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, images, y = validate_images(
+            self, X, y, reset=True, image_shape=self.image_shape
+        )
+        reject_bool(images, self)
+        return X, y, binarize_y
+
+    def _augmentation_params(self):
+        zoom_range = _check_pair(
+            self.zoom_range, name="zoom_range", low_bound=0, allow_scalar=True
+        )
+        brightness_range = None
+        if self.brightness_range is not None:
+            brightness_range = _check_pair(
+                self.brightness_range,
+                name="brightness_range",
+                low_bound=0,
+                allow_scalar=False,
+            )
+        return dict(
+            rotation_range=float(self.rotation_range),
+            width_shift_range=float(self.width_shift_range),
+            height_shift_range=float(self.height_shift_range),
+            shear_range=float(self.shear_range),
+            zoom_range=zoom_range,
+            horizontal_flip=bool(self.horizontal_flip),
+            vertical_flip=bool(self.vertical_flip),
+            brightness_range=brightness_range,
+            fill_mode=self.fill_mode,
+            cval=float(self.cval),
+            order=int(self.interpolation_order),
+        )
+
+    def _fit_resample(self, X, y):
+        params = self._augmentation_params()
+        random_state = check_random_state(self.random_state)
+        images = X.reshape((X.shape[0], *self.image_shape_))
+
+        sources = [
+            random_state.choice(np.flatnonzero(y == klass), size=n_new, replace=True)
+            for klass, n_new in self.sampling_strategy_.items()
+        ]
+        sources = np.concatenate(sources) if sources else np.empty(0, dtype=np.intp)
+        sources = sources.astype(np.intp, copy=False)
+        self.source_indices_ = sources
+
+        chunk = max(1, _CHUNK_PIXELS // int(np.prod(self.image_shape_)))
+        slices = chunk_slices(sources.size, chunk)
+        seeds = spawn_seeds(random_state, len(slices))
+        new = np.empty((sources.size, *self.image_shape_), dtype=images.dtype)
+        kernel = partial(augment_chunk, **params)
+        map_chunks(
+            kernel,
+            [(s, (images[sources[s]], seed)) for s, seed in zip(slices, seeds)],
+            out=new,
+            n_jobs=self.n_jobs,
+        )
+        X_resampled = restore_layout(np.concatenate([images, new]), X.ndim)
+        y_resampled = np.concatenate([y, y[sources]])
+        return X_resampled, y_resampled
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.two_d_array = True
+        tags.input_tags.dataframe = True
+        tags.input_tags.sparse = False
+        tags.sampler_tags.sample_indices = False
+        return tags

@@ -1,0 +1,91 @@
+"""HOGTransformer as an estimator: layouts, parallelism, errors.
+
+Exactness of the kernel against scikit-image is tested in
+test_hog_kernel.py; here every row is still compared with
+``skimage.feature.hog`` on a few images.
+"""
+
+import numpy as np
+import pytest
+from skimage.data import astronaut
+from skimage.feature import hog
+
+from imgbalance import HOGTransformer
+
+
+def _reference(images, **params):
+    channel_axis = -1 if images.ndim == 4 else None
+    return np.stack([hog(im, channel_axis=channel_axis, **params) for im in images])
+
+
+PARAMS = dict(orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2))
+
+
+def test_grayscale_3d_and_flattened_agree_with_skimage(fashion_mnist_subset):
+    X = fashion_mnist_subset[0][:300]
+    expected = _reference(X, **PARAMS)
+    out = HOGTransformer(**PARAMS).fit_transform(X)
+    np.testing.assert_array_equal(out, expected)
+    flat = HOGTransformer(**PARAMS, image_shape=(28, 28)).fit_transform(X.reshape(300, -1))
+    np.testing.assert_array_equal(flat, expected)
+
+
+def test_colour_4d_agrees_with_skimage():
+    image = astronaut()[::4, ::4]  # 128 x 128 x 3 uint8
+    crops = np.stack([image[r : r + 40, c : c + 48] for r in range(0, 80, 20) for c in range(0, 80, 20)])
+    params = dict(orientations=8, pixels_per_cell=(5, 6), cells_per_block=(2, 2))
+    out = HOGTransformer(**params).fit_transform(crops)
+    np.testing.assert_array_equal(out, _reference(crops, **params))
+    flat = HOGTransformer(**params, image_shape=(40, 48, 3)).fit_transform(crops.reshape(len(crops), -1))
+    np.testing.assert_array_equal(flat, out)
+
+
+@pytest.mark.parametrize("dtype, out_dtype", [(np.uint8, np.float64), (np.float32, np.float32), (np.float64, np.float64), (np.int64, np.float64)])
+def test_dtype_rules_follow_skimage(dtype, out_dtype):
+    X = np.random.default_rng(1).integers(0, 200, size=(4, 16, 16)).astype(dtype)
+    out = HOGTransformer(**PARAMS).fit_transform(X)
+    assert out.dtype == out_dtype
+    assert out.dtype == hog(X[0], **PARAMS).dtype
+
+
+def test_output_independent_of_n_jobs_and_chunk_size(fashion_mnist_subset):
+    X = fashion_mnist_subset[0][:700]
+    reference = HOGTransformer(**PARAMS).fit_transform(X)
+    for n_jobs, chunk_size in [(1, 1), (1, 97), (2, 128), (2, None), (-1, 333)]:
+        out = HOGTransformer(**PARAMS, n_jobs=n_jobs, chunk_size=chunk_size).fit_transform(X)
+        np.testing.assert_array_equal(out, reference)
+
+
+def test_n_features_out_and_feature_names():
+    X = np.zeros((3, 28, 28))
+    est = HOGTransformer(**PARAMS).fit(X)
+    assert est.n_features_out_ == 6 * 6 * 2 * 2 * 9
+    names = est.get_feature_names_out()
+    assert len(names) == est.n_features_out_
+    assert names[0] == "hogtransformer0"
+
+
+def test_images_smaller_than_one_block():
+    with pytest.raises(ValueError, match=r"pixels_per_cell=\(4, 4\).*cells_per_block=\(2, 2\)"):
+        HOGTransformer(**PARAMS).fit(np.zeros((3, 7, 9)))
+
+
+@pytest.mark.parametrize("name, value", [("pixels_per_cell", (0, 4)), ("pixels_per_cell", (4, 4, 4)), ("cells_per_block", (2, 2.5))])
+def test_invalid_geometry(name, value):
+    with pytest.raises(ValueError, match=name):
+        HOGTransformer(**{**PARAMS, name: value}).fit(np.zeros((2, 28, 28)))
+
+
+def test_transform_sqrt_needs_non_negative_images():
+    X = np.random.default_rng(0).normal(size=(3, 16, 16))
+    with pytest.raises(ValueError, match="transform_sqrt=True .* non-negative"):
+        HOGTransformer(**PARAMS, transform_sqrt=True).fit(X)
+    out = HOGTransformer(**PARAMS, transform_sqrt=True).fit_transform(np.abs(X))
+    np.testing.assert_array_equal(out, _reference(np.abs(X), **PARAMS, transform_sqrt=True))
+
+
+def test_int_pixels_per_cell_means_square_cells():
+    X = np.random.default_rng(0).random((2, 16, 16))
+    a = HOGTransformer(pixels_per_cell=4, cells_per_block=2).fit_transform(X)
+    b = HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2)).fit_transform(X)
+    np.testing.assert_array_equal(a, b)

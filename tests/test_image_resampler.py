@@ -1,0 +1,88 @@
+"""ImageResampler: stock imbalanced-learn samplers on image arrays."""
+
+import numpy as np
+import pytest
+from imblearn.over_sampling import ADASYN, SMOTE, RandomOverSampler
+from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler, TomekLinks
+from sklearn.model_selection import GridSearchCV
+from sklearn.svm import LinearSVC
+
+from imgbalance import HOGTransformer, ImageResampler
+
+
+@pytest.fixture
+def imbalanced_images():
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 6, 5, 3)).astype(np.float32)
+    y = np.array([0] * 45 + [1] * 10 + [2] * 5)
+    return X, y
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        SMOTE(k_neighbors=3, random_state=0),
+        ADASYN(n_neighbors=3, random_state=0),
+        RandomUnderSampler(random_state=0),
+        RandomOverSampler(random_state=0),
+        TomekLinks(),
+    ],
+    ids=lambda s: type(s).__name__,
+)
+def test_matches_inner_sampler_on_flattened_images(imbalanced_images, sampler):
+    X, y = imbalanced_images
+    X_res, y_res = ImageResampler(sampler).fit_resample(X, y)
+    X_ref, y_ref = sampler.fit_resample(X.reshape(60, -1), y)
+    assert X_res.shape == (len(X_ref), 6, 5, 3)
+    assert X_res.dtype == X.dtype
+    np.testing.assert_array_equal(X_res.reshape(len(X_ref), -1), X_ref)
+    np.testing.assert_array_equal(y_res, y_ref)
+
+
+def test_flattened_input_stays_flattened(imbalanced_images):
+    X, y = imbalanced_images
+    flat = X.reshape(60, -1)
+    X_res, _ = ImageResampler(RandomOverSampler(random_state=0), image_shape=(6, 5, 3)).fit_resample(flat, y)
+    assert X_res.ndim == 2 and X_res.shape[1] == flat.shape[1]
+
+
+def test_sample_indices_only_when_inner_sampler_has_them(imbalanced_images):
+    X, y = imbalanced_images
+    under = ImageResampler(RandomUnderSampler(random_state=0)).fit(X, y)
+    resampler = ImageResampler(RandomUnderSampler(random_state=0))
+    X_res, _ = resampler.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, X[resampler.sample_indices_])
+    assert under.__sklearn_tags__().sampler_tags.sample_indices
+    smote = ImageResampler(SMOTE(k_neighbors=3))
+    smote.fit_resample(X, y)
+    assert not hasattr(smote, "sample_indices_")
+    assert not smote.__sklearn_tags__().sampler_tags.sample_indices
+
+
+def test_inner_sampler_is_cloned_and_searchable(imbalanced_images):
+    X, _ = imbalanced_images
+    y = np.array([0] * 40 + [1] * 12 + [2] * 8)
+    inner = SMOTE(k_neighbors=3, random_state=0)
+    pipe = Pipeline(
+        [
+            ("resample", ImageResampler(inner)),
+            ("hog", HOGTransformer(pixels_per_cell=(3, 3), cells_per_block=(1, 1))),
+            ("clf", LinearSVC()),
+        ]
+    )
+    search = GridSearchCV(
+        pipe, {"resample__sampler__k_neighbors": [1, 3]}, cv=2, error_score="raise"
+    ).fit(X, y)
+    assert search.best_params_["resample__sampler__k_neighbors"] in (1, 3)
+    assert not hasattr(inner, "sample_indices_") and not hasattr(inner, "sampling_strategy_")
+
+
+def test_inner_errors_stay_readable(imbalanced_images):
+    X, y = imbalanced_images
+    with pytest.raises(ValueError, match="n_neighbors") as info:
+        ImageResampler(SMOTE(k_neighbors=10)).fit_resample(X, y)
+    notes = " ".join(getattr(info.value, "__notes__", []))
+    if hasattr(info.value, "add_note"):
+        assert "Raised by SMOTE inside ImageResampler" in notes
+        assert "(6, 5, 3)" in notes
