@@ -60,7 +60,8 @@ floating-point operation is reproduced in the same order and precision.
    order; float32 images get the float64 result rounded to float32 at the end.
 
 Batches larger than :data:`DEFAULT_CHUNK_SIZE` images are processed in
-sub-chunks of that many images written into the preallocated output, which
+sub-chunks of that many images (fewer for images larger than 28x28: about
+800,000 pixel values per sub-chunk) written into the preallocated output, which
 keeps the working set in cache and the extra memory independent of the batch
 size; block normalisation runs over pieces of about 2 MiB.
 
@@ -558,8 +559,11 @@ def hog_batch(images, *, orientations=9, pixels_per_cell=(8, 8), cells_per_block
 
     n = images.shape[0]
     out = np.empty((n, n_features), dtype=out_dtype)
-    for start in range(0, n, DEFAULT_CHUNK_SIZE):
-        stop = min(start + DEFAULT_CHUNK_SIZE, n)
+    # DEFAULT_CHUNK_SIZE images of 28x28 pixels: larger images, fewer per piece
+    pixels = max(1, int(np.prod(images.shape[1:])))
+    chunk = max(1, min(DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_SIZE * 28 * 28 // pixels))
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
         _hog_chunk(images[start:stop], out[start:stop], orientations, geometry,
                    cells_per_block, block_norm, transform_sqrt, multichannel)
     return out
