@@ -536,7 +536,7 @@ def random_affine_matrices(
     Examples
     --------
     >>> import numpy as np
-    >>> from imgbalance.augmentation import random_affine_matrices
+    >>> from imgbalance.augmentation._warp import random_affine_matrices
     >>> rng = np.random.default_rng(0)
     >>> m = random_affine_matrices(rng, 4, (28, 28), rotation_range=15,
     ...                            zoom_range=(0.9, 1.1), horizontal_flip=True)
