@@ -1,0 +1,396 @@
+"""Load a class-per-subfolder image dataset with Pillow."""
+
+import numbers
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+
+__all__ = ["load_image_folder"]
+
+_COLOR_MODES = {"grayscale": "L", "rgb": "RGB"}
+_ON_ERROR = ("raise", "skip")
+_INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos", "box", "hamming")
+
+
+class _Failure:
+    """What went wrong with one file (returned by workers, not raised)."""
+
+    def __init__(self, message, exc=None):
+        self.message = message
+        self.exc = exc
+
+
+def _is_hidden(name):
+    return name.startswith(".")
+
+
+def _is_within(path, root):
+    try:
+        Path(path).relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _scan_class(class_dir, root, extensions, outside):
+    """Sorted relative paths of the candidate files below ``class_dir``.
+
+    Hidden entries are skipped; symbolic links are followed only when their
+    target lies inside ``root`` (already resolved); the others are appended
+    to ``outside``.  Directory cycles through links are cut.
+    """
+    files = []
+    visited = set()
+
+    def walk(directory, rel_parts):
+        real = os.path.realpath(directory)
+        if real in visited:
+            return
+        visited.add(real)
+        with os.scandir(directory) as entries:
+            entries = sorted(entries, key=lambda e: e.name)
+        for entry in entries:
+            if _is_hidden(entry.name):
+                continue
+            if entry.is_symlink() and not _is_within(os.path.realpath(entry.path), root):
+                outside.append(entry.path)
+                continue
+            parts = (*rel_parts, entry.name)
+            if entry.is_dir():
+                walk(entry.path, parts)
+            elif entry.is_file():
+                if extensions is None or os.path.splitext(entry.name)[1].lower() in extensions:
+                    files.append(parts)
+
+    walk(class_dir, ())
+    return sorted(files)
+
+
+def _pil_resample(interpolation):
+    from PIL import Image
+
+    return getattr(Image.Resampling, interpolation.upper())
+
+
+def _decode(path, mode, size, resample, max_pixels):
+    """Decode one image into a uint8 array, or return a :class:`_Failure`.
+
+    Runs in worker threads: nothing here touches the global warning state.
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(path, formats=_safe_formats()) as im:
+            n_pixels = im.width * im.height
+            if max_pixels is not None and n_pixels > max_pixels:
+                return _Failure(
+                    f"'{path}' is {im.width}x{im.height} = {n_pixels} pixels, more "
+                    f"than PIL.Image.MAX_IMAGE_PIXELS = {max_pixels}; refusing a "
+                    "possible decompression bomb (raise that limit to load it)."
+                )
+            if im.mode.startswith("I;16"):
+                # convert("L") clips 16-bit values at 255; rescale instead.
+                im.load()
+                high = np.asarray(im, dtype=np.uint16) >> 8
+                im = Image.fromarray(high.astype(np.uint8), mode="L")
+            im = im.convert(mode)
+            if size is not None and im.size != size:
+                im = im.resize(size, resample=resample)
+            return np.asarray(im, dtype=np.uint8)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return _Failure(f"'{path}' was refused as a decompression bomb: {exc}", exc)
+    except MemoryError:
+        raise
+    except Exception as exc:  # Pillow raises many types on broken data
+        kind = "not an image Pillow can open" if _is_unidentified(exc) else "corrupt"
+        return _Failure(f"'{path}' is {kind}: {type(exc).__name__}: {exc}", exc)
+
+
+def _safe_formats():
+    """Every format Pillow can open except EPS, which runs Ghostscript."""
+    from PIL import Image
+
+    Image.init()
+    return tuple(name for name in Image.OPEN if name != "EPS")
+
+
+def _is_unidentified(exc):
+    from PIL import UnidentifiedImageError
+
+    return isinstance(exc, UnidentifiedImageError)
+
+
+def _check_image_size(image_size):
+    if image_size is None:
+        return None
+    if (
+        not isinstance(image_size, (tuple, list))
+        or len(image_size) != 2
+        or not all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in image_size
+        )
+    ):
+        raise TypeError(
+            "image_size must be None or a tuple (height, width) of two ints, "
+            f"got {image_size!r}."
+        )
+    if min(image_size) < 1:
+        raise ValueError(
+            f"image_size must hold two positive ints (height, width), got {tuple(image_size)!r}."
+        )
+    return int(image_size[0]), int(image_size[1])
+
+
+def _check_choice(name, value, choices):
+    if not isinstance(value, str) or value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}.")
+
+
+def load_image_folder(
+    path,
+    *,
+    image_size=None,
+    color_mode="grayscale",
+    interpolation="bilinear",
+    extensions=None,
+    on_error="raise",
+    n_jobs=None,
+):
+    """Load images stored one folder per class.
+
+    The layout is the one of Keras ``image_dataset_from_directory`` and
+    torchvision ``ImageFolder``::
+
+        path/
+            cat/
+                001.png
+                002.jpg
+            dog/
+                a.png
+                more/b.png
+
+    Every immediate non-hidden subfolder of ``path`` is a class; its files
+    (searched recursively) are its samples.  Files directly in ``path`` are
+    ignored.  Every file Pillow can open is accepted, whatever its
+    extension, unless ``extensions`` restricts them -- except EPS, which
+    Pillow renders by running Ghostscript, an external program unsafe on
+    untrusted files.  Only the first frame of animated or multi-page files
+    is read, and EXIF orientation tags are not applied (as in Keras and
+    torchvision).  Images are decoded
+    with Pillow, in parallel threads.
+
+    Samples are ordered by class, then by their path inside the class
+    folder, so the result does not depend on the file system or on
+    ``n_jobs``.
+
+    Safety rules:
+
+    * entries whose name starts with "." (hidden files and folders) are
+      ignored;
+    * symbolic links are followed only if they resolve to a location inside
+      ``path``; the others are ignored, with one warning listing them;
+    * an image with more pixels than ``PIL.Image.MAX_IMAGE_PIXELS`` (read at
+      call time; Pillow's default is 89,478,485) is refused as a possible
+      decompression bomb, before it is decoded.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Root folder holding one subfolder per class.
+    image_size : tuple of (int, int) or None, default=None
+        ``(height, width)`` to resize every image to.  If None, all images
+        must have the same size, else a ``ValueError`` names two files of
+        different sizes.
+    color_mode : {"grayscale", "rgb"}, default="grayscale"
+        Conversion applied to every image (Pillow modes "L" and "RGB";
+        alpha is dropped, 16-bit grayscale is scaled to 8 bits).
+    interpolation : {"nearest", "bilinear", "bicubic", "lanczos", "box", \
+"hamming"}, default="bilinear"
+        Pillow resampling filter used when resizing.
+    extensions : iterable of str or None, default=None
+        If given, only files with one of these suffixes (case-insensitive,
+        e.g. ``(".png", ".jpg")``) are loaded; other files are ignored.
+        If None, every file is tried.
+    on_error : {"raise", "skip"}, default="raise"
+        What to do with a file that cannot be loaded (corrupt data, not an
+        image, refused decompression bomb): raise a ``ValueError`` naming
+        it, or skip it and emit one ``UserWarning`` listing the skipped
+        files.
+    n_jobs : int or None, default=None
+        Number of decoding threads; None means 1, -1 all processors
+        (``joblib`` semantics).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, height, width) or \
+(n_samples, height, width, 3), dtype uint8
+        The images; 3-D for ``color_mode="grayscale"``, 4-D for "rgb".
+    y : ndarray of shape (n_samples,), dtype int64
+        Class index of every image into ``class_names``.
+    class_names : list of str
+        Class folder names, sorted.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If ``path`` is not a directory, holds no class folder, a class
+        folder holds no file, images differ in size without
+        ``image_size``, or a file cannot be loaded with ``on_error="raise"``.
+
+    See Also
+    --------
+    make_long_tailed : Derive a long-tailed data set from a balanced one.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from PIL import Image
+    >>> from imgbalance.datasets import load_image_folder
+    >>> with tempfile.TemporaryDirectory() as root:
+    ...     for label, value in [("dog", 200), ("cat", 50)]:
+    ...         (Path(root) / label).mkdir()
+    ...         for i in range(2):
+    ...             image = np.full((8, 6, 3), value + i, dtype=np.uint8)
+    ...             Image.fromarray(image).save(Path(root) / label / f"{i}.png")
+    ...     X, y, class_names = load_image_folder(root, image_size=(4, 3))
+    >>> X.shape, X.dtype
+    ((4, 4, 3), dtype('uint8'))
+    >>> y, class_names
+    (array([0, 0, 1, 1]), ['cat', 'dog'])
+    >>> X[:, 0, 0]
+    array([ 50,  51, 200, 201], dtype=uint8)
+    """
+    from PIL import Image
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}.")
+    size = _check_image_size(image_size)
+    _check_choice("color_mode", color_mode, tuple(_COLOR_MODES))
+    _check_choice("interpolation", interpolation, _INTERPOLATIONS)
+    _check_choice("on_error", on_error, _ON_ERROR)
+    if extensions is not None:
+        if isinstance(extensions, str):
+            extensions = (extensions,)
+        exts = []
+        for ext in extensions:
+            if not isinstance(ext, str) or not ext:
+                raise TypeError(
+                    f"extensions must be None or an iterable of non-empty str, got {extensions!r}."
+                )
+            exts.append(ext.lower() if ext.startswith(".") else "." + ext.lower())
+        extensions = frozenset(exts)
+
+    root = Path(path)
+    if not root.exists():
+        raise FileNotFoundError(f"Image folder '{root}' does not exist.")
+    if not root.is_dir():
+        raise ValueError(f"path '{root}' is not a directory: expected one subfolder per class.")
+    real_root = Path(os.path.realpath(root))
+
+    outside = []
+    class_dirs = []
+    with os.scandir(root) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if _is_hidden(entry.name):
+                continue
+            if entry.is_symlink() and not _is_within(os.path.realpath(entry.path), real_root):
+                outside.append(entry.path)
+                continue
+            if entry.is_dir():
+                class_dirs.append(entry)
+    if not class_dirs:
+        if outside:
+            _warn_outside(outside, root)
+        raise ValueError(
+            f"Image folder '{root}' holds no class subfolder: expected one "
+            "(non-hidden) subfolder per class, e.g. "
+            f"'{root / 'cat' / '001.png'}'."
+        )
+
+    class_names = [entry.name for entry in class_dirs]
+    files, labels = [], []
+    for index, entry in enumerate(class_dirs):
+        class_files = _scan_class(entry.path, real_root, extensions, outside)
+        if not class_files:
+            what = "no file"
+            if extensions is not None:
+                what += f" with an extension in {sorted(extensions)}"
+            raise ValueError(
+                f"Class folder '{entry.path}' holds {what}; remove it or add images."
+            )
+        files.extend(Path(entry.path, *parts) for parts in class_files)
+        labels.extend([index] * len(class_files))
+    if outside:
+        _warn_outside(outside, root)
+
+    mode = _COLOR_MODES[color_mode]
+    pil_size = None if size is None else (size[1], size[0])  # Pillow wants (w, h)
+    resample = _pil_resample(interpolation)
+    max_pixels = Image.MAX_IMAGE_PIXELS
+
+    X = None
+    keep = np.ones(len(files), dtype=bool)
+    failures = []
+    first_file = None
+    with warnings.catch_warnings():
+        # Our own check refuses large images; silence Pillow's duplicate
+        # warning (set here, in the calling thread, never in the workers).
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
+            delayed(_decode)(f, mode, pil_size, resample, max_pixels) for f in files
+        )
+        for i, result in enumerate(results):
+            if isinstance(result, _Failure):
+                if on_error == "raise":
+                    raise ValueError(f"Cannot load image {result.message}") from result.exc
+                failures.append(result.message)
+                keep[i] = False
+                continue
+            if X is None:
+                X = np.empty((len(files), *result.shape), dtype=np.uint8)
+                first_file = files[i]
+            elif result.shape != X.shape[1:]:
+                raise ValueError(
+                    "Images differ in size: "
+                    f"'{first_file}' is {_describe(X.shape[1:])} but '{files[i]}' is "
+                    f"{_describe(result.shape)}; pass image_size=(height, width) to "
+                    "resize them all."
+                )
+            X[i] = result
+
+    if failures:
+        warnings.warn(
+            f"Skipped {len(failures)} file(s) that could not be loaded: "
+            + "; ".join(failures[:10])
+            + ("; ..." if len(failures) > 10 else ""),
+            UserWarning,
+            stacklevel=2,
+        )
+    if X is None:
+        raise ValueError(f"No image in '{root}' could be loaded ({len(files)} files tried).")
+    y = np.asarray(labels, dtype=np.int64)
+    if not keep.all():
+        X, y = X[keep], y[keep]
+    return X, y, class_names
+
+
+def _warn_outside(outside, root):
+    warnings.warn(
+        f"Ignored {len(outside)} symbolic link(s) leading outside '{root}': "
+        + ", ".join(f"'{p}'" for p in outside[:5])
+        + (", ..." if len(outside) > 5 else ""),
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _describe(shape):
+    return f"{shape[0]}x{shape[1]} (height x width)"

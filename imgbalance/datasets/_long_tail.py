@@ -1,0 +1,164 @@
+"""Long-tailed subsets of balanced data sets (the LT-CIFAR protocol)."""
+
+import math
+import numbers
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = ["make_long_tailed"]
+
+_PROFILES = ("exponential", "step")
+
+
+def _target_counts(n_classes, n_max, imbalance_ratio, profile):
+    """Number of samples to keep at each class position (before capping)."""
+    if profile == "exponential":
+        if n_classes == 1:
+            fractions = [1.0]
+        else:
+            fractions = [imbalance_ratio ** (-c / (n_classes - 1)) for c in range(n_classes)]
+    else:
+        n_head = n_classes - n_classes // 2
+        fractions = [1.0] * n_head + [1.0 / imbalance_ratio] * (n_classes - n_head)
+    # The 1e-9 only absorbs floating-point error just below an integer
+    # (exact values such as 5000 / 100 must give 50, never 49).
+    return [max(1, math.floor(n_max * f + 1e-9)) for f in fractions]
+
+
+def make_long_tailed(
+    X,
+    y,
+    *,
+    imbalance_ratio=100,
+    profile="exponential",
+    class_order=None,
+    random_state=None,
+):
+    """Subsample a data set into a long-tailed (imbalanced) one.
+
+    This is the protocol of the long-tailed CIFAR benchmarks (Cui et al.,
+    2019; Cao et al., 2019).  Classes are ranked by their sorted label
+    values (``np.unique(y)``), or by ``class_order``; with ``C`` classes,
+    ``n_max`` the size of the largest class and ``r = imbalance_ratio``,
+    the class at position ``c = 0, ..., C - 1`` keeps
+
+    * ``profile="exponential"``: ``floor(n_max * r ** (-c / (C - 1)))``
+      samples, so the head class keeps ``n_max`` and the tail class
+      ``n_max / r``;
+    * ``profile="step"``: ``n_max`` samples for the first ``C - C // 2``
+      classes and ``floor(n_max / r)`` for the last ``C // 2`` (step
+      imbalance with a minority fraction of one half, Buda et al., 2018);
+
+    never more than the class holds, never fewer than one.  Each class keeps
+    a uniformly random subset drawn with ``random_state``; kept samples stay
+    in their original relative order.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, ...)
+        Samples: images of any shape ``(n_samples, height, width[,
+        n_channels])`` or a feature matrix ``(n_samples, n_features)``.
+    y : array-like of shape (n_samples,)
+        Class labels.
+    imbalance_ratio : float, default=100
+        Ratio between the sizes of the largest and the smallest class
+        (before flooring); must be >= 1.  ``1`` keeps ``n_max`` of every
+        class.
+    profile : {"exponential", "step"}, default="exponential"
+        How class sizes decrease along the class order.
+    class_order : array-like of shape (n_classes,), default=None
+        Labels from head (most frequent) to tail (rarest); a permutation of
+        ``np.unique(y)``.  If None, the sorted labels.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the random subsets; pass an int for reproducible output.
+
+    Returns
+    -------
+    X_lt : ndarray of shape (n_kept, ...)
+        The kept samples, in their original relative order.
+    y_lt : ndarray of shape (n_kept,)
+        Their labels.
+
+    Raises
+    ------
+    ValueError
+        If ``imbalance_ratio < 1``, ``profile`` is unknown, ``X`` and ``y``
+        differ in length, ``y`` is not 1-D or empty, or ``class_order`` is
+        not a permutation of the labels.
+
+    References
+    ----------
+    .. [1] Y. Cui, M. Jia, T.-Y. Lin, Y. Song and S. Belongie,
+       "Class-Balanced Loss Based on Effective Number of Samples", CVPR 2019.
+    .. [2] K. Cao, C. Wei, A. Gaidon, N. Arechiga and T. Ma, "Learning
+       Imbalanced Datasets with Label-Distribution-Aware Margin Loss",
+       NeurIPS 2019.
+    .. [3] M. Buda, A. Maki and M. A. Mazurowski, "A systematic study of the
+       class imbalance problem in convolutional neural networks", Neural
+       Networks 106, 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imgbalance.datasets import make_long_tailed
+    >>> X = np.zeros((500, 8, 8), dtype=np.uint8)
+    >>> y = np.repeat(np.arange(5), 100)
+    >>> X_lt, y_lt = make_long_tailed(X, y, imbalance_ratio=10, random_state=0)
+    >>> X_lt.shape
+    (214, 8, 8)
+    >>> np.bincount(y_lt)
+    array([100,  56,  31,  17,  10])
+    >>> _, y_step = make_long_tailed(X, y, imbalance_ratio=10, profile="step", random_state=0)
+    >>> np.bincount(y_step)
+    array([100, 100, 100,  10,  10])
+    """
+    if isinstance(imbalance_ratio, bool) or not isinstance(imbalance_ratio, numbers.Real):
+        raise TypeError(
+            f"imbalance_ratio must be a real number >= 1, got {type(imbalance_ratio).__name__} "
+            f"({imbalance_ratio!r})."
+        )
+    if not (math.isfinite(imbalance_ratio) and imbalance_ratio >= 1):
+        raise ValueError(f"imbalance_ratio must be a finite number >= 1, got {imbalance_ratio!r}.")
+    if not isinstance(profile, str) or profile not in _PROFILES:
+        raise ValueError(f"profile must be 'exponential' or 'step', got {profile!r}.")
+
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D of shape (n_samples,), got shape {y.shape}.")
+    if X.ndim < 1 or X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X and y must have the same number of samples, got X of shape {X.shape} "
+            f"and y of shape {y.shape}."
+        )
+    if y.shape[0] == 0:
+        raise ValueError("X and y are empty: expected at least one sample.")
+
+    labels, y_index, counts = np.unique(y, return_inverse=True, return_counts=True)
+    if class_order is None:
+        order = np.arange(labels.size)
+    else:
+        class_order = np.asarray(class_order)
+        if class_order.ndim != 1 or class_order.size != labels.size:
+            raise ValueError(
+                f"class_order must list each of the {labels.size} labels of y once, "
+                f"got {class_order.tolist()!r}; labels are {labels.tolist()!r}."
+            )
+        position_of = {label: i for i, label in enumerate(labels.tolist())}
+        order = [position_of.get(label, -1) for label in class_order.tolist()]
+        if -1 in order or len(set(order)) != labels.size:
+            raise ValueError(
+                f"class_order must be a permutation of the labels of y {labels.tolist()!r}, "
+                f"got {class_order.tolist()!r}."
+            )
+
+    n_max = int(counts.max())
+    targets = _target_counts(labels.size, n_max, imbalance_ratio, profile)
+    rng = check_random_state(random_state)
+    keep = np.zeros(y.shape[0], dtype=bool)
+    for position, class_index in enumerate(order):
+        members = np.flatnonzero(y_index == class_index)
+        n_keep = min(targets[position], members.size)
+        keep[rng.permutation(members)[:n_keep]] = True
+    return X[keep], y[keep]
