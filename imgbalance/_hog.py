@@ -93,12 +93,14 @@ __all__ = [
     "hog_output_dtype",
 ]
 
-#: Number of images per internal sub-chunk (and the chunk size callers should
-#: use). Measured on 28x28 uint8 Fashion-MNIST, 9 orientations, (2, 2) blocks,
-#: one core, best of 5 over 8192 images: (4, 4) cells took 19.0, 27.3, 19.9,
-#: 16.2, 19.1 and 25.2 us/image with chunks of 128, 256, 512, 1024, 2048 and
-#: 8192 images; (7, 7) cells 12.2, 11.5, 12.8, 12.1, 12.4 and 17.1 us/image.
-#: Temporaries per chunk are about 2x the chunk's output for (4, 4) cells.
+#: Number of 28x28 images per internal sub-chunk (and the chunk size callers
+#: should use for such images; larger images are cut into proportionally
+#: fewer per piece internally). Measured on Fashion-MNIST uint8, 9
+#: orientations, (2, 2) blocks, one core, 8192 images, best of 7 (the machine
+#: was shared, so medians were ~1.5x higher): (4, 4) cells took 24.8, 19.9,
+#: 19.9, 14.9, 23.8 and 37.7 us/image with chunks of 128, 256, 512, 1024, 2048
+#: and 8192 images; (7, 7) cells 16.5, 19.1, 17.5, 16.3, 17.5 and 27.0.
+#: Temporaries for a 1024-image chunk take ~25 MiB with (4, 4) cells.
 DEFAULT_CHUNK_SIZE = 1024
 
 BLOCK_NORMS = ("L1", "L1-sqrt", "L2", "L2-Hys")
@@ -207,11 +209,24 @@ def _bin_edges(orientations):
 
 
 def _orientation_bins(g_row, g_col, orientations):
-    """Bin index (orientations == votes nowhere) of float64 gradients."""
-    angle = np.rad2deg(np.arctan2(g_row, g_col)) % 180
-    bins = np.searchsorted(_bin_edges(orientations), angle, side="right")
-    bins -= 1
-    return bins  # intp
+    """Bin index of float64 gradients (``orientations`` means "votes nowhere").
+
+    Equals ``searchsorted(edges, rad2deg(arctan2(g_row, g_col)) % 180,
+    'right') - 1`` for the double-precision bin edges, computed faster.
+    """
+    angle = np.rad2deg(np.arctan2(g_row, g_col))  # in [-180, 180]
+    # ``angle % 180`` as NumPy computes it: fmod is exact here, negative
+    # remainders get 180 added (rounded), zero remainders become +0.0
+    angle[angle == 180.0] = 0.0  # fmod(180, 180) == 0
+    # a tiny negative angle becomes exactly 180.0 here and votes nowhere
+    np.add(angle, 180.0, out=angle, where=angle < 0)
+    bins = np.multiply(angle, orientations / 180.0).astype(np.intp)
+    np.clip(bins, 0, orientations, out=bins)
+    # one correction step: the scaled estimate is off by at most one bin
+    edges_ext = np.append(_bin_edges(orientations), np.inf)
+    bins -= angle < edges_ext[bins]
+    bins += angle >= edges_ext[bins + 1]
+    return bins
 
 
 @functools.lru_cache(maxsize=1)
@@ -308,11 +323,19 @@ def _to_pixel_major(a, n_cells_row, c_row, n_cells_col, c_col, dtype=None):
 
 
 def _uint8_steps(codes, orientations):
-    """Per pixel position: (magnitude, bin) looked up from gradient codes."""
+    """Per pixel position: (magnitude, bin) looked up from gradient codes.
+
+    Yields the same two buffers at every step, refilled.
+    """
     lut_mag = _lut_magnitude()[0]
     lut_bin = _lut_bins(orientations)
+    mag = np.empty(codes.shape[1], dtype=np.float64)
+    bins = np.empty(codes.shape[1], dtype=np.intp)
     for k in range(codes.shape[0]):
-        yield lut_mag.take(codes[k]), lut_bin.take(codes[k])
+        # codes are always in range: mode="wrap" skips NumPy's slower checks
+        lut_mag.take(codes[k], out=mag, mode="wrap")
+        lut_bin.take(codes[k], out=bins, mode="wrap")
+        yield mag, bins
 
 
 def _float_steps(g_row, g_col, orientations):
@@ -327,8 +350,8 @@ def _cell_histograms(steps, n, geometry, orientations):
     """float32-accumulated, area-divided cell histograms, bin-major float64.
 
     ``steps`` yields, for each pixel position of a cell in the row-major
-    order of the Cython loop, the float64 magnitudes and the (fresh, writable)
-    ``intp`` bins of that pixel in every cell, shape (n * n_cells,); bin
+    order of the Cython loop, the float64 magnitudes and the writable (it is
+    modified) ``intp`` bins of that pixel in every cell, shape (n * n_cells,); bin
     ``orientations`` votes nowhere. Returns an array of shape
     (orientations, n, n_cells_row, n_cells_col).
     """
@@ -337,12 +360,16 @@ def _cell_histograms(steps, n, geometry, orientations):
     stride = orientations + 1  # one spare slot per cell for "votes nowhere"
     acc = np.zeros(n_cells * stride, dtype=np.float32)
     base = np.arange(0, n_cells * stride, stride, dtype=np.intp)
+    current = np.empty(n_cells, dtype=np.float32)
     total = np.empty(n_cells, dtype=np.float64)
+    total32 = np.empty(n_cells, dtype=np.float32)
     for mag, idx in steps:
         idx += base
         # float32 total += float64 magnitude  ==  (float)((double)total + m)
-        np.add(acc[idx], mag, out=total)
-        acc[idx] = total
+        acc.take(idx, out=current, mode="wrap")  # indices are in range
+        np.add(current, mag, out=total)
+        total32[...] = total
+        acc[idx] = total32
     acc = acc.reshape(n_cells, stride)[:, :orientations]
     hist = np.empty((orientations, n_cells), dtype=np.float64)
     # float32 division by the cell area, as in C, stored as float64
@@ -394,7 +421,7 @@ def _pairwise_sum(a, out=None):
 
 
 def _normalize_blocks(blocks, method):
-    """Normalise each column of ``blocks`` (block_size, m) float64 in place."""
+    """Normalise ``blocks`` (block_size, ...) float64 along axis 0, in place."""
     if method in ("L1", "L1-sqrt"):
         # histogram values are non-negative: |v| == v
         denom = _pairwise_sum(blocks)
@@ -404,16 +431,15 @@ def _normalize_blocks(blocks, method):
             np.sqrt(blocks, out=blocks)
         return blocks
     eps2 = _EPS**2
-    passes = 2 if method == "L2-Hys" else 1
     squares = np.empty_like(blocks)
-    for p in range(passes):
+    for p in range(2 if method == "L2-Hys" else 1):
+        if p == 1:
+            np.minimum(blocks, 0.2, out=blocks)
         np.multiply(blocks, blocks, out=squares)
         denom = _pairwise_sum(squares)
         denom += eps2
         np.sqrt(denom, out=denom)
         blocks /= denom
-        if p == 0 and passes == 2:
-            np.minimum(blocks, 0.2, out=blocks)
     return blocks
 
 
@@ -436,8 +462,11 @@ def _blocks_to_output(hist, out, cells_per_block, block_norm, sub_chunk):
         for i in range(b_row):
             for j in range(b_col):
                 blocks[i, j] = hist[:, start:stop, i : i + n_blocks_row, j : j + n_blocks_col]
-        blocks = _normalize_blocks(blocks.reshape(block_size, -1), block_norm)
-        out_view[start:stop] = blocks.reshape(block_size, s, -1).transpose(1, 2, 0)
+        blocks = _normalize_blocks(
+            blocks.reshape(block_size, s, n_blocks_row * n_blocks_col), block_norm
+        )
+        # float32 output rounds the float64 result here, as skimage does
+        out_view[start:stop] = blocks.transpose(1, 2, 0)
 
 
 # --------------------------------------------------------------------------

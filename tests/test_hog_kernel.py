@@ -300,3 +300,23 @@ def test_kernel_does_not_import_sklearn_or_joblib():
     source = Path(_hog.__file__).read_text()
     for name in ("sklearn", "joblib"):
         assert f"import {name}" not in source and f"from {name}" not in source
+
+
+def test_orientation_binning_matches_remainder_formula():
+    # the kernel bins without ``% 180`` and ``searchsorted``; check it against
+    # skimage's formula on awkward angles (axes, -0.0, tiny negatives that
+    # round to 180 and vote nowhere)
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.standard_normal(5000), [0.0, -0.0, 1e-300, -1e-300, 1.0, -1.0]])
+    g_row = rng.choice(values, 20000)
+    g_col = rng.choice(values, 20000)
+    g_row[:200] = -1e-17
+    g_col[:200] = 1.0
+    g_row[200:400] = 0.0
+    g_col[300:400] = -1.0
+    for orientations in [1, 6, 7, 9, 11, 13, 180]:
+        angle = np.rad2deg(np.arctan2(g_row, g_col)) % 180
+        expected = np.searchsorted(_hog._bin_edges(orientations), angle, side="right") - 1
+        got = _hog._orientation_bins(g_row.copy(), g_col.copy(), orientations)
+        assert np.array_equal(got, expected)
+    assert np.any(expected == orientations)  # some angles do vote nowhere
