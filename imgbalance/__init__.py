@@ -10,7 +10,9 @@ imbalanced-learn sampler on image arrays.
 from ._hog_transformer import HOGTransformer
 from ._image_resampler import ImageResampler
 from ._reshape import ImageFlattener, ImageReshaper
+from ._search import STRATEGIES, describe_strategy, make_resampling_search
 from ._version import __version__
+from . import datasets
 from .augmentation import AugmentationOverSampler
 
 __all__ = [
@@ -19,5 +21,8 @@ __all__ = [
     "ImageFlattener",
     "ImageReshaper",
     "ImageResampler",
+    "STRATEGIES",
+    "describe_strategy",
+    "make_resampling_search",
     "__version__",
 ]

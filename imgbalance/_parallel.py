@@ -10,6 +10,8 @@ preallocated output array as it arrives, so peak memory stays close to
 the output plus a few chunks.
 """
 
+import sys
+
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
@@ -23,6 +25,18 @@ def chunk_slices(n, chunk_size):
     return [slice(start, min(start + chunk_size, n)) for start in range(0, n, chunk_size)]
 
 
+def _in_dask_worker():
+    """True inside a dask.distributed worker (tasks of a distributed search)."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return False
+    try:
+        distributed.get_worker()
+    except ValueError:
+        return False
+    return True
+
+
 def map_chunks(func, tasks, *, out, n_jobs=None):
     """Run ``func(*args)`` for every ``(out_slice, args)`` in ``tasks``.
 
@@ -30,9 +44,16 @@ def map_chunks(func, tasks, *, out, n_jobs=None):
     job (or one task) everything runs in this process; otherwise the tasks
     are dispatched with :class:`sklearn.utils.parallel.Parallel` and written
     into ``out`` in order, as they complete.
+
+    Inside a dask.distributed worker the chunks run sequentially: the
+    cluster already runs one task per worker thread, and nested process
+    pools there would oversubscribe the machine.  (Inside joblib's own
+    workers, joblib itself limits nested parallelism.)
     """
     tasks = list(tasks)
     n_jobs_eff = min(effective_n_jobs(n_jobs), len(tasks)) if tasks else 1
+    if n_jobs_eff > 1 and _in_dask_worker():
+        n_jobs_eff = 1
     if n_jobs_eff <= 1:
         for out_slice, args in tasks:
             out[out_slice] = func(*args)

@@ -1,0 +1,343 @@
+"""A ready-made search over resampling strategies for image classification."""
+
+import numbers
+
+from imblearn.ensemble import EasyEnsembleClassifier
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+from ._hog_transformer import HOGTransformer
+from ._reshape import ImageFlattener
+from .augmentation import AugmentationOverSampler
+
+__all__ = ["STRATEGIES", "describe_strategy", "make_resampling_search"]
+
+#: Names of the strategies :func:`make_resampling_search` knows, in order.
+STRATEGIES = (
+    "none",
+    "class_weight",
+    "random_over",
+    "random_under",
+    "smote",
+    "augmentation",
+    "easy_ensemble",
+)
+
+_DEFAULT_C = [0.01, 0.1, 1.0]
+
+
+def _default_classifier(random_state):
+    # dual=True: the number of (over-sampled) training images usually
+    # exceeds the number of HOG features, but the dual coordinate-descent
+    # solver converges in fewer passes on these well-scaled, normalised
+    # descriptors; max_iter bounds the time of badly conditioned fits.
+    return LinearSVC(dual=True, max_iter=2000, random_state=random_state)
+
+
+def _default_augmentation(random_state):
+    return AugmentationOverSampler(
+        rotation_range=10,
+        width_shift_range=0.1,
+        height_shift_range=0.1,
+        zoom_range=0.1,
+        random_state=random_state,
+    )
+
+
+def _with_random_state(estimator, random_state):
+    estimator = clone(estimator)
+    if "random_state" in estimator.get_params(deep=False):
+        if estimator.get_params(deep=False)["random_state"] is None:
+            estimator.set_params(random_state=random_state)
+    return estimator
+
+
+def _features_steps(features, image_shape):
+    """The ``features`` and ``scale`` steps of the pipeline."""
+    if isinstance(features, str):
+        if features == "hog":
+            hog = HOGTransformer(
+                pixels_per_cell=(4, 4), cells_per_block=(2, 2), image_shape=image_shape
+            )
+            return hog, "passthrough"
+        if features == "pixels":
+            return ImageFlattener(image_shape=image_shape), StandardScaler()
+        raise ValueError(
+            f"features must be 'hog', 'pixels' or a transformer; got {features!r}."
+        )
+    if not hasattr(features, "fit") or not hasattr(features, "transform"):
+        raise TypeError(
+            "features must be 'hog', 'pixels' or a transformer with fit and "
+            f"transform; got {type(features).__name__}."
+        )
+    return clone(features), "passthrough"
+
+
+def describe_strategy(params):
+    """Name the resampling strategy of one candidate of a search.
+
+    Parameters
+    ----------
+    params : dict
+        One entry of ``search.cv_results_["params"]`` (or ``best_params_``)
+        of a search built by :func:`make_resampling_search`.
+
+    Returns
+    -------
+    name : str
+        One of :data:`STRATEGIES`, or several joined with ``"+"`` when a
+        custom grid combines them (e.g. ``"augmentation+smote"``).
+
+    Examples
+    --------
+    >>> from imblearn.over_sampling import SMOTE
+    >>> from imgbalance import describe_strategy
+    >>> describe_strategy({"resample": SMOTE(), "clf__C": 0.1})
+    'smote'
+    >>> describe_strategy({"resample": "passthrough", "clf__C": 1.0})
+    'none'
+    """
+    parts = []
+    augment = params.get("augment", "passthrough")
+    if augment not in ("passthrough", None):
+        parts.append("augmentation")
+    resample = params.get("resample", "passthrough")
+    if resample not in ("passthrough", None):
+        names = {RandomOverSampler: "random_over", RandomUnderSampler: "random_under", SMOTE: "smote"}
+        parts.append(names.get(type(resample), type(resample).__name__.lower()))
+    clf = params.get("clf")
+    if isinstance(clf, EasyEnsembleClassifier):
+        parts.append("easy_ensemble")
+    elif clf is not None and clf.get_params(deep=False).get("class_weight") == "balanced":
+        parts.append("class_weight")
+    return "+".join(parts) if parts else "none"
+
+
+def make_resampling_search(
+    strategies=None,
+    *,
+    features="hog",
+    classifier=None,
+    param_grid=None,
+    augmentation=None,
+    image_shape=None,
+    cv=3,
+    scoring="balanced_accuracy",
+    search="grid",
+    n_iter=10,
+    memory=None,
+    n_jobs=None,
+    random_state=0,
+    refit=True,
+    verbose=0,
+    error_score="raise",
+):
+    """Build a search over resampling strategies for imbalanced images.
+
+    The returned search tunes one :class:`imblearn.pipeline.Pipeline` ::
+
+        augment (sampler) -> features -> scale -> resample (sampler) -> clf
+
+    in which each strategy switches steps on (``"passthrough"`` otherwise),
+    so a single ``fit`` compares strategies with the same folds, the same
+    features and the same classifier, under a balanced score.  Images go
+    in as ``(n_samples, height, width[, n_channels])`` (or flattened with
+    ``image_shape``).
+
+    Parameters
+    ----------
+    strategies : list of str, default=None
+        Which of :data:`STRATEGIES` to compare; None means all of them:
+
+        - ``"none"``: the classifier on the data as it is;
+        - ``"class_weight"``: ``class_weight="balanced"`` in the classifier;
+        - ``"random_over"`` / ``"random_under"``: imbalanced-learn's random
+          over- and under-samplers on the features;
+        - ``"smote"``: SMOTE on the features;
+        - ``"augmentation"``: :class:`AugmentationOverSampler` on the images,
+          before the features;
+        - ``"easy_ensemble"``: :class:`~imblearn.ensemble.EasyEnsembleClassifier`
+          around the classifier.
+    features : "hog", "pixels" or transformer, default="hog"
+        ``"hog"`` is ``HOGTransformer(pixels_per_cell=(4, 4),
+        cells_per_block=(2, 2))``; ``"pixels"`` is :class:`ImageFlattener`
+        followed by a :class:`~sklearn.preprocessing.StandardScaler` in the
+        ``scale`` step (``"passthrough"`` otherwise); a transformer is used
+        as given (cloned).
+    classifier : classifier, default=None
+        None means ``LinearSVC(dual=True, max_iter=2000)``.  Strategy
+        ``"class_weight"`` needs a ``class_weight`` parameter.
+    param_grid : dict, default=None
+        Extra grid entries added to every strategy, in pipeline syntax,
+        e.g. ``{"clf__C": [0.1, 1.0], "features__pixels_per_cell": [(4, 4),
+        (7, 7)]}``.  For ``"easy_ensemble"``, ``clf__<param>`` is routed to
+        its base estimator.  Entries for the ``augment`` step apply to the
+        ``"augmentation"`` strategy only.  None means ``{"clf__C": [0.01,
+        0.1, 1.0]}`` with the default classifier, ``{}`` otherwise.
+    augmentation : AugmentationOverSampler, default=None
+        The sampler of strategy ``"augmentation"``; None means mild
+        rotations, shifts and zooms (10 degrees, 10 %, 10 %).
+    image_shape : tuple of int, default=None
+        Shape of one image, when ``X`` will be passed flattened.
+    cv : int or cross-validation generator, default=3
+        An int means a shuffled :class:`~sklearn.model_selection.StratifiedKFold`
+        seeded with ``random_state``.
+    scoring : str or callable, default="balanced_accuracy"
+        The score to maximise.
+    search : {"grid", "randomized", "halving"}, default="grid"
+        :class:`~sklearn.model_selection.GridSearchCV`,
+        :class:`~sklearn.model_selection.RandomizedSearchCV` (``n_iter``
+        candidates) or :class:`~sklearn.model_selection.HalvingGridSearchCV`.
+    n_iter : int, default=10
+        Number of candidates of the randomized search.
+    memory : str or joblib.Memory, default=None
+        Passed to the pipeline: caches the fitted features of each fold, so
+        that a feature setting is computed once per fold across the grid.
+    n_jobs : int, default=None
+        Candidates and folds evaluated in parallel.
+    random_state : int, default=0
+        Seeds the folds, the samplers and the classifier.  Keep it an int
+        when ``memory`` is set: a cached sampler with ``random_state=None``
+        would give the same resample on every refit anyway.
+    refit, verbose, error_score
+        Passed to the search.  ``error_score="raise"`` makes a strategy that
+        cannot run on the data (e.g. SMOTE on a class with too few images)
+        fail loudly instead of scoring NaN.
+
+    Returns
+    -------
+    search : GridSearchCV, RandomizedSearchCV or HalvingGridSearchCV
+        Unfitted.  After ``fit``, :func:`describe_strategy` names the
+        strategy of any entry of ``cv_results_["params"]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imgbalance import HOGTransformer, describe_strategy, make_resampling_search
+    >>> from imgbalance.datasets import make_long_tailed
+    >>> from sklearn.datasets import load_digits
+    >>> digits = load_digits()
+    >>> X, y = make_long_tailed(digits.images, digits.target, imbalance_ratio=10, random_state=0)
+    >>> search = make_resampling_search(
+    ...     ["none", "smote", "augmentation"],
+    ...     features=HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2)),
+    ...     param_grid={"clf__C": [0.1]},
+    ... )
+    >>> bool(search.fit(X, y).best_score_ > 0.8)
+    True
+    >>> sorted({describe_strategy(p) for p in search.cv_results_["params"]})
+    ['augmentation', 'none', 'smote']
+    """
+    if strategies is None:
+        strategies = list(STRATEGIES)
+    if isinstance(strategies, str):
+        strategies = [strategies]
+    unknown = [s for s in strategies if s not in STRATEGIES]
+    if unknown or not strategies:
+        raise ValueError(
+            f"strategies must be a non-empty list of {list(STRATEGIES)}; got "
+            f"{list(strategies)!r}."
+        )
+    if search not in ("grid", "randomized", "halving"):
+        raise ValueError(
+            f"search must be 'grid', 'randomized' or 'halving'; got {search!r}."
+        )
+    if not isinstance(random_state, numbers.Integral):
+        raise TypeError(
+            f"random_state must be an int (it seeds folds, samplers and classifier); got {random_state!r}."
+        )
+
+    default_classifier = classifier is None
+    classifier = (
+        _default_classifier(random_state)
+        if default_classifier
+        else _with_random_state(classifier, random_state)
+    )
+    if param_grid is None:
+        param_grid = {"clf__C": list(_DEFAULT_C)} if default_classifier else {}
+    param_grid = dict(param_grid)
+    augmentation = _with_random_state(
+        augmentation if augmentation is not None else _default_augmentation(random_state),
+        random_state,
+    )
+    if image_shape is not None:
+        augmentation.set_params(image_shape=image_shape)
+
+    features_step, scale_step = _features_steps(features, image_shape)
+    pipeline = Pipeline(
+        [
+            ("augment", "passthrough"),
+            ("features", features_step),
+            ("scale", scale_step),
+            ("resample", "passthrough"),
+            ("clf", classifier),
+        ],
+        memory=memory,
+    )
+
+    shared = {k: v for k, v in param_grid.items() if not k.startswith("augment__")}
+    augment_only = {k: v for k, v in param_grid.items() if k.startswith("augment__")}
+    grids = []
+    for strategy in strategies:
+        grid = {"augment": ["passthrough"], "resample": ["passthrough"], "clf": [classifier]}
+        extra = dict(shared)
+        if strategy == "class_weight":
+            if "class_weight" not in classifier.get_params(deep=False):
+                raise ValueError(
+                    f"strategy 'class_weight' needs a classifier with a class_weight "
+                    f"parameter; {type(classifier).__name__} has none."
+                )
+            grid["clf"] = [clone(classifier).set_params(class_weight="balanced")]
+        elif strategy == "random_over":
+            grid["resample"] = [RandomOverSampler(random_state=random_state)]
+        elif strategy == "random_under":
+            grid["resample"] = [RandomUnderSampler(random_state=random_state)]
+        elif strategy == "smote":
+            grid["resample"] = [SMOTE(random_state=random_state)]
+        elif strategy == "augmentation":
+            grid["augment"] = [augmentation]
+            extra.update(augment_only)
+        elif strategy == "easy_ensemble":
+            grid["clf"] = [
+                EasyEnsembleClassifier(
+                    estimator=clone(classifier), n_estimators=10, random_state=random_state
+                )
+            ]
+            extra = {
+                (f"clf__estimator__{k[5:]}" if k.startswith("clf__") else k): v
+                for k, v in extra.items()
+            }
+        grid.update({k: list(v) for k, v in extra.items()})
+        grids.append(grid)
+
+    if isinstance(cv, numbers.Integral):
+        cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+    common = dict(
+        scoring=scoring, cv=cv, n_jobs=n_jobs, refit=refit, verbose=verbose,
+        error_score=error_score,
+    )
+    if search == "grid":
+        return GridSearchCV(pipeline, grids, **common)
+    if search == "randomized":
+        return RandomizedSearchCV(
+            pipeline, grids, n_iter=n_iter, random_state=random_state, **common
+        )
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV
+
+    return HalvingGridSearchCV(
+        pipeline,
+        grids,
+        scoring=scoring,
+        cv=cv,
+        n_jobs=n_jobs,
+        refit=refit,
+        verbose=verbose,
+        error_score=error_score,
+        random_state=random_state,
+    )

@@ -1,0 +1,326 @@
+"""The whole process as one searchable object, on real image data.
+
+n-D image arrays go from start to end through imbalanced-learn pipelines;
+searches tune which sampler to use, sampler, augmentation, HOG and
+classifier parameters, with balanced scoring and error_score="raise".
+"""
+
+import pickle
+from collections import Counter
+
+import joblib
+import numpy as np
+import pytest
+from imblearn.ensemble import BalancedBaggingClassifier, EasyEnsembleClassifier
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.base import clone
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.model_selection import (
+    GridSearchCV,
+    HalvingGridSearchCV,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    cross_validate,
+)
+from sklearn.svm import SVC, LinearSVC
+
+import imgbalance._hog_transformer as hog_module
+from imgbalance import (
+    STRATEGIES,
+    AugmentationOverSampler,
+    HOGTransformer,
+    ImageFlattener,
+    ImageReshaper,
+    ImageResampler,
+    describe_strategy,
+    make_resampling_search,
+)
+from imgbalance.datasets import make_long_tailed
+
+CV = StratifiedKFold(3, shuffle=True, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits_lt():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return make_long_tailed(digits.images, digits.target, imbalance_ratio=10, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fashion_lt(fashion_mnist_subset):
+    X, y = fashion_mnist_subset
+    return make_long_tailed(X, y, imbalance_ratio=10, random_state=0)
+
+
+def _augment_hog_smote_easy():
+    return Pipeline(
+        [
+            ("augment", AugmentationOverSampler(rotation_range=10, horizontal_flip=True, random_state=0)),
+            ("hog", HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2))),
+            ("resample", SMOTE(random_state=0)),
+            ("clf", EasyEnsembleClassifier(estimator=LinearSVC(C=0.1), n_estimators=3, random_state=0)),
+        ]
+    )
+
+
+def _flatten_smote_reshape_hog():
+    return Pipeline(
+        [
+            ("flatten", ImageFlattener()),
+            ("resample", SMOTE(random_state=0)),
+            ("reshape", ImageReshaper(image_shape=(28, 28))),
+            ("hog", HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2))),
+            ("clf", LinearSVC(C=0.1)),
+        ]
+    )
+
+
+def _under_hog_svc():
+    return Pipeline(
+        [
+            ("resample", ImageResampler(RandomUnderSampler(random_state=0))),
+            ("hog", HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2))),
+            ("clf", SVC()),
+        ]
+    )
+
+
+def _bagging_augment():
+    return Pipeline(
+        [
+            ("flatten", ImageFlattener()),
+            (
+                "clf",
+                BalancedBaggingClassifier(
+                    estimator=LinearSVC(C=0.01),
+                    sampler=AugmentationOverSampler(image_shape=(28, 28), rotation_range=10, random_state=0),
+                    n_estimators=3,
+                    random_state=0,
+                ),
+            ),
+        ]
+    )
+
+
+PIPELINES = [_augment_hog_smote_easy, _flatten_smote_reshape_hog, _under_hog_svc, _bagging_augment]
+
+
+@pytest.mark.parametrize("make_pipeline", PIPELINES, ids=lambda f: f.__name__.strip("_"))
+def test_pipelines_on_long_tailed_fashion_mnist(fashion_lt, make_pipeline):
+    X, y = fashion_lt
+    assert X.ndim == 3
+    results = cross_validate(
+        make_pipeline(), X, y, cv=CV, scoring="balanced_accuracy", error_score="raise",
+        return_estimator=True,
+    )
+    # ten classes: chance is 0.1; HOG + a linear model is far above it
+    assert results["test_score"].mean() > 0.5
+    fitted = results["estimator"][0]
+    cloned = clone(fitted)
+    assert cloned.get_params().keys() == fitted.get_params().keys()
+    for blob in (pickle.dumps(fitted),):
+        restored = pickle.loads(blob)
+        np.testing.assert_array_equal(restored.predict(X[:200]), fitted.predict(X[:200]))
+
+
+def test_joblib_round_trip(tmp_path, digits_lt):
+    X, y = digits_lt
+    search = make_resampling_search(
+        ["none", "smote"],
+        features=HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2)),
+        param_grid={"clf__C": [0.1]},
+    ).fit(X, y)
+    joblib.dump(search, tmp_path / "search.joblib")
+    restored = joblib.load(tmp_path / "search.joblib")
+    np.testing.assert_array_equal(restored.predict(X), search.predict(X))
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(search.best_estimator_)).predict(X), search.predict(X)
+    )
+
+
+def _strategy_grid():
+    pipe = Pipeline(
+        [
+            ("augment", "passthrough"),
+            ("hog", HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2))),
+            ("resample", "passthrough"),
+            ("clf", LinearSVC()),
+        ]
+    )
+    grid = [
+        {"resample": ["passthrough"], "clf__C": [0.1, 1.0], "hog__pixels_per_cell": [(2, 2), (4, 4)]},
+        {"resample": [SMOTE(random_state=0)], "resample__k_neighbors": [1, 2], "clf__C": [0.1]},
+        {"resample": [RandomUnderSampler(random_state=0)], "clf__C": [0.1]},
+        {
+            "augment": [AugmentationOverSampler(random_state=0)],
+            "augment__rotation_range": [0, 15],
+            "augment__horizontal_flip": [False, True],
+            "clf__C": [0.1],
+        },
+    ]
+    return pipe, grid
+
+
+@pytest.mark.parametrize("search_cls", [GridSearchCV, RandomizedSearchCV, HalvingGridSearchCV])
+def test_searches_over_samplers_and_their_parameters(digits_lt, search_cls):
+    X, y = digits_lt
+    pipe, grid = _strategy_grid()
+    grid[0]["hog__pixels_per_cell"] = [(2, 2), (4, 4)]
+    kwargs = dict(scoring="balanced_accuracy", cv=CV, error_score="raise")
+    if search_cls is RandomizedSearchCV:
+        kwargs.update(n_iter=6, random_state=0)
+    if search_cls is HalvingGridSearchCV:
+        kwargs.update(random_state=0, min_resources=300)
+    search = search_cls(pipe, grid, **kwargs).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores))
+    assert search.best_score_ > 0.7
+    strategies = {describe_strategy(p) for p in search.cv_results_["params"]}
+    if search_cls is GridSearchCV:
+        assert strategies == {"none", "smote", "random_under", "augmentation"}
+        assert len(scores) == 4 + 2 + 1 + 4
+    assert search.predict(X).shape == y.shape
+
+
+def test_grid_search_errors_are_raised_not_nan(digits_lt):
+    X, y = digits_lt
+    pipe = Pipeline([("hog", HOGTransformer(pixels_per_cell=(8, 8), cells_per_block=(2, 2))), ("clf", LinearSVC())])
+    with pytest.raises(ValueError, match="smaller than one HOG block"):
+        GridSearchCV(pipe, {"clf__C": [1.0]}, cv=CV, error_score="raise").fit(X, y)
+
+
+class _CountingKernel:
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self.images = 0
+        self.calls = 0
+
+    def __call__(self, images, **params):
+        self.calls += 1
+        self.images += len(images)
+        return self.kernel(images, **params)
+
+
+def _count_hog_work(monkeypatch, X, y, memory):
+    counter = _CountingKernel(hog_module.hog_batch)
+    monkeypatch.setattr(hog_module, "hog_batch", counter)
+    fits = []
+    original_fit = HOGTransformer.fit
+
+    def counting_fit(self, X, y=None):
+        fits.append(len(X))
+        return original_fit(self, X, y)
+
+    monkeypatch.setattr(HOGTransformer, "fit", counting_fit)
+    pipe = Pipeline(
+        [("hog", HOGTransformer(cells_per_block=(1, 1))), ("resample", "passthrough"), ("clf", LinearSVC())],
+        memory=memory,
+    )
+    grid = {
+        "hog__pixels_per_cell": [(2, 2), (4, 4)],
+        "resample": ["passthrough", SMOTE(random_state=0)],
+        "clf__C": [0.1, 1.0],
+    }
+    GridSearchCV(pipe, grid, cv=CV, refit=False, error_score="raise").fit(X, y)
+    return fits, counter
+
+
+def test_memory_computes_hog_once_per_fold_and_setting(tmp_path, digits_lt, monkeypatch):
+    X, y = digits_lt
+    n_candidates, n_folds, n_hog_settings = 8, 3, 2
+    fits, counter = _count_hog_work(monkeypatch, X, y, memory=None)
+    assert len(fits) == n_candidates * n_folds
+    images_without_cache = counter.images
+
+    monkeypatch.undo()
+    fits, counter = _count_hog_work(monkeypatch, X, y, memory=str(tmp_path))
+    assert len(fits) == n_hog_settings * n_folds
+    # HOG of the training folds: once per fold and setting; of the
+    # validation folds: once per candidate (Pipeline caches fitting only).
+    train_images = n_hog_settings * (n_folds - 1) * len(X)
+    val_images = n_candidates * len(X)
+    assert counter.images == train_images + val_images
+    assert counter.images < images_without_cache
+
+
+@pytest.mark.parametrize(
+    "est",
+    [
+        HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2)),
+        AugmentationOverSampler(rotation_range=10, random_state=0),
+        ImageResampler(SMOTE(random_state=0)),
+        ImageFlattener(),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_estimators_hash_stably_for_the_cache(est, digits_lt):
+    X, y = digits_lt
+    before = joblib.hash(clone(est))
+    fitted = clone(est)
+    if hasattr(fitted, "fit_resample"):
+        fitted.fit_resample(X, y)
+    else:
+        fitted.fit(X)
+    assert joblib.hash(clone(est)) == before
+    assert joblib.hash(clone(fitted)) == before
+    assert joblib.hash(pickle.loads(pickle.dumps(clone(est)))) == before
+
+
+# --- the builder -------------------------------------------------------------
+
+
+def test_builder_compares_every_strategy(digits_lt):
+    X, y = digits_lt
+    search = make_resampling_search(
+        features=HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2)),
+        param_grid={"clf__C": [0.1, 1.0]},
+        augmentation=AugmentationOverSampler(rotation_range=10),
+    )
+    assert isinstance(search, GridSearchCV)
+    assert search.error_score == "raise"
+    search.fit(X, y)
+    names = [describe_strategy(p) for p in search.cv_results_["params"]]
+    assert Counter(names) == {s: 2 for s in STRATEGIES}
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    # easy_ensemble got clf__C routed to its base estimator
+    easy = [p for p in search.cv_results_["params"] if describe_strategy(p) == "easy_ensemble"]
+    assert {p["clf__estimator__C"] for p in easy} == {0.1, 1.0}
+    # the augmentation strategy's sampler got the search's seed
+    aug = [p for p in search.cv_results_["params"] if describe_strategy(p) == "augmentation"][0]
+    assert aug["augment"].random_state == 0
+
+
+def test_builder_pixels_and_search_kinds(digits_lt):
+    X, y = digits_lt
+    flat = X.reshape(len(X), -1)
+    for kind in ("randomized", "halving"):
+        search = make_resampling_search(
+            ["none", "random_under", "class_weight"],
+            features="pixels",
+            image_shape=(8, 8),
+            search=kind,
+            n_iter=3,
+            param_grid={"clf__C": [0.01, 0.1]},
+        ).fit(flat, y)
+        assert search.best_score_ > 0.7
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(strategies=["smote", "magic"]), ValueError, "strategies"),
+        (dict(strategies=[]), ValueError, "strategies"),
+        (dict(features="sift"), ValueError, "features"),
+        (dict(features=object()), TypeError, "features"),
+        (dict(search="bayes"), ValueError, "search"),
+        (dict(random_state=None), TypeError, "random_state"),
+        (dict(strategies=["class_weight"], classifier=EasyEnsembleClassifier()), ValueError, "class_weight"),
+    ],
+)
+def test_builder_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        make_resampling_search(**kwargs)
