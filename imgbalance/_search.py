@@ -125,6 +125,7 @@ def make_resampling_search(
     classifier=None,
     param_grid=None,
     augmentation=None,
+    smote=None,
     image_shape=None,
     cv=3,
     scoring="balanced_accuracy",
@@ -182,6 +183,10 @@ def make_resampling_search(
     augmentation : AugmentationOverSampler, default=None
         The sampler of strategy ``"augmentation"``; None means mild
         rotations, shifts and zooms (10 degrees, 10 %, 10 %).
+    smote : sampler, default=None
+        The sampler of strategy ``"smote"``; None means
+        ``SMOTE(random_state=random_state)``.  Pass e.g.
+        ``SMOTE(k_neighbors=2)`` when a class has few images per fold.
     image_shape : tuple of int, default=None
         Shape of one image, when ``X`` will be passed flattened.
     cv : int or cross-validation generator, default=3
@@ -298,7 +303,9 @@ def make_resampling_search(
         elif strategy == "random_under":
             grid["resample"] = [RandomUnderSampler(random_state=random_state)]
         elif strategy == "smote":
-            grid["resample"] = [SMOTE(random_state=random_state)]
+            grid["resample"] = [
+                _with_random_state(smote if smote is not None else SMOTE(), random_state)
+            ]
         elif strategy == "augmentation":
             grid["augment"] = [augmentation]
             extra.update(augment_only)

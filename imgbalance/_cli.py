@@ -1,0 +1,431 @@
+"""The ``imgbalance`` command-line tool.
+
+``imgbalance compare`` answers "which resampling strategy works for my
+skewed image set?": it holds out a stratified test split, tunes every
+strategy of :func:`imgbalance.make_resampling_search` by cross-validation
+on the rest, and prints a table of test-split scores.
+"""
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ._search import STRATEGIES, make_resampling_search
+
+__all__ = ["main"]
+
+FASHION_MNIST_CLASSES = [
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+]
+_DEFAULT_RATIO = {"digits": 10.0, "fashion-mnist": 100.0}
+_CLASSIFIERS = ("linear-svc", "logistic-regression", "ridge")
+
+
+class CLIError(Exception):
+    """An error reported as one line, without a traceback."""
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+def _n_jobs(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError("n_jobs cannot be 0 (use 1, N or -1 for all cores)")
+    return value
+
+
+def _strategy_list(text):
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in names if s not in STRATEGIES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown strategy {', '.join(unknown) or '(none given)'}; choose from "
+            + ",".join(STRATEGIES)
+        )
+    return list(dict.fromkeys(names))
+
+
+def _float_list(text):
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}") from None
+    if not values or any(not np.isfinite(v) or v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive numbers, got {text!r}")
+    return values
+
+
+def _test_size(text):
+    value = _positive_float(text)
+    if not value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in (0, 1), got {text!r}")
+    return value
+
+
+def build_parser():
+    """The argument parser of the ``imgbalance`` command."""
+    parser = argparse.ArgumentParser(
+        prog="imgbalance",
+        description="Imbalanced image classification with scikit-learn and imbalanced-learn.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    compare = sub.add_parser(
+        "compare",
+        help="compare resampling strategies on an image set",
+        description=(
+            "Compare resampling strategies on an image set. A stratified test "
+            "split is held out (for fashion-mnist: the official balanced test "
+            "set); each strategy is tuned by stratified cross-validation on "
+            "the training part with balanced accuracy, refitted, and scored "
+            "on the test split. The best strategy is the one with the best "
+            "cross-validated score."
+        ),
+        epilog=(
+            "strategies: " + ", ".join(STRATEGIES) + ". "
+            "Examples: 'imgbalance compare' (long-tailed digits, under a "
+            "minute); 'imgbalance compare --data fashion-mnist "
+            "--imbalance-ratio 100 --output results/'; 'imgbalance compare "
+            "--data ./my_images --image-size 64 64'."
+        ),
+    )
+    compare.add_argument(
+        "--data", default="digits", metavar="digits|fashion-mnist|PATH",
+        help="'digits' (scikit-learn's bundled 8x8 digits, the default), "
+        "'fashion-mnist' (local copy or verified download), or a folder "
+        "with one subfolder of images per class",
+    )
+    compare.add_argument(
+        "--imbalance-ratio", type=_positive_float, default=None, metavar="R",
+        help="make the training part long-tailed: class c keeps n_max * R^(-c/(C-1)) "
+        "images (default: 10 for digits, 100 for fashion-mnist, none for a folder). "
+        "The test split is never altered",
+    )
+    compare.add_argument(
+        "--features", choices=("hog", "pixels"), default="hog",
+        help="HOG descriptors (default) or standardised raw pixels",
+    )
+    compare.add_argument(
+        "--hog-pixels-per-cell", type=_positive_int, default=None, metavar="P",
+        help="HOG cell size in pixels (default: about 7 cells across the image)",
+    )
+    compare.add_argument(
+        "--strategies", type=_strategy_list, default=list(STRATEGIES), metavar="LIST",
+        help="comma-separated strategies to compare (default: all of "
+        + ",".join(STRATEGIES) + ")",
+    )
+    compare.add_argument(
+        "--classifier", choices=_CLASSIFIERS, default="linear-svc",
+        help="the classifier of every strategy (default: linear-svc)",
+    )
+    compare.add_argument(
+        "--C", dest="C", type=_float_list, default=[0.01, 0.1, 1.0], metavar="LIST",
+        help="comma-separated regularisation values searched for every strategy "
+        "(C, or alpha = 1/C for ridge; default: 0.01,0.1,1)",
+    )
+    compare.add_argument("--cv", type=_positive_int, default=3, metavar="K",
+                         help="number of cross-validation folds (default: 3)")
+    compare.add_argument("--test-size", type=_test_size, default=0.25, metavar="F",
+                         help="fraction held out for testing (default: 0.25; "
+                         "ignored for fashion-mnist)")
+    compare.add_argument("--image-size", type=_positive_int, nargs=2, default=None,
+                         metavar=("H", "W"), help="resize folder images to H x W")
+    compare.add_argument("--color-mode", choices=("grayscale", "rgb"), default="grayscale",
+                         help="colour mode for folder images (default: grayscale)")
+    compare.add_argument("--n-jobs", type=_n_jobs, default=1, metavar="N",
+                         help="parallel jobs for the searches (default: 1; -1 for all cores)")
+    compare.add_argument("--random-state", type=int, default=0, metavar="S",
+                         help="seed of the split, the folds, samplers and classifiers (default: 0)")
+    compare.add_argument("--output", type=Path, default=None, metavar="DIR",
+                         help="write results.json, results.csv, PNG plots and "
+                         "best_pipeline.joblib to DIR")
+    compare.add_argument("--quiet", action="store_true", help="print only the final table")
+    return parser
+
+
+def _load(args, log):
+    from sklearn.model_selection import train_test_split
+
+    from .datasets import load_fashion_mnist, load_image_folder, make_long_tailed
+
+    data = args.data
+    if data == "digits":
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        X, y, names = digits.images, digits.target, [str(c) for c in digits.target_names]
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=args.test_size, stratify=y, random_state=args.random_state
+        )
+    elif data == "fashion-mnist":
+        log("loading Fashion-MNIST ...")
+        X_train, y_train = load_fashion_mnist("train")
+        X_test, y_test = load_fashion_mnist("test")
+        names = list(FASHION_MNIST_CLASSES)
+    else:
+        path = Path(data)
+        if not path.exists():
+            raise CLIError(
+                f"--data: {data!r} is neither 'digits', 'fashion-mnist' nor an existing folder"
+            )
+        log(f"loading images from {path} ...")
+        X, y, names = load_image_folder(
+            path,
+            image_size=tuple(args.image_size) if args.image_size else None,
+            color_mode=args.color_mode,
+            n_jobs=args.n_jobs,
+        )
+        counts = np.bincount(y)
+        if counts.min() < 2:
+            raise CLIError(
+                f"--data: class {names[int(np.argmin(counts))]!r} has fewer than 2 images; "
+                "a stratified test split needs at least 2 per class"
+            )
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=args.test_size, stratify=y, random_state=args.random_state
+        )
+    ratio = args.imbalance_ratio if args.imbalance_ratio is not None else _DEFAULT_RATIO.get(data)
+    if ratio is not None and ratio > 1:
+        X_train, y_train = make_long_tailed(
+            X_train, y_train, imbalance_ratio=ratio, random_state=args.random_state
+        )
+    return X_train, X_test, y_train, y_test, names, ratio
+
+
+def _hog_cell(image_shape, requested):
+    if requested is not None:
+        return requested
+    return max(2, min(image_shape[:2]) // 7)
+
+
+def _classifier(name, random_state):
+    from sklearn.linear_model import LogisticRegression, RidgeClassifier
+    from sklearn.svm import LinearSVC
+
+    if name == "linear-svc":
+        return LinearSVC(dual=True, max_iter=2000, random_state=random_state), "C"
+    if name == "logistic-regression":
+        return LogisticRegression(max_iter=1000), "C"
+    return RidgeClassifier(), "alpha"
+
+
+def _scores(y_true, y_pred):
+    from imblearn.metrics import geometric_mean_score
+    from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
+
+    recalls = recall_score(y_true, y_pred, average=None, zero_division=0)
+    return {
+        "balanced_accuracy": float(balanced_accuracy_score(y_true, y_pred)),
+        "f1_macro": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
+        "geometric_mean": float(geometric_mean_score(y_true, y_pred, average="multiclass")),
+        "worst_class_recall": float(recalls.min()),
+        "per_class_recall": [float(r) for r in recalls],
+    }
+
+
+def _jsonable(params):
+    out = {}
+    for key, value in params.items():
+        if hasattr(value, "get_params"):
+            value = " ".join(repr(value).split())
+        elif isinstance(value, np.generic):
+            value = value.item()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[key] = value
+    return out
+
+
+_COLUMNS = ("strategy", "balanced_accuracy", "f1_macro", "geometric_mean",
+            "worst_class_recall", "fit_seconds")
+
+
+def _table(rows):
+    header = (f"{'strategy':<16}{'cv bal.acc':>11}{'bal.acc':>9}{'macro-F1':>10}"
+              f"{'G-mean':>8}{'worst recall':>14}{'fit s':>8}")
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        lines.append(
+            f"{row['strategy']:<16}{row['cv_balanced_accuracy']:>11.3f}"
+            f"{row['balanced_accuracy']:>9.3f}{row['f1_macro']:>10.3f}"
+            f"{row['geometric_mean']:>8.3f}{row['worst_class_recall']:>14.3f}"
+            f"{row['fit_seconds']:>8.1f}"
+        )
+    return "\n".join(lines)
+
+
+def _write_outputs(outdir, rows, best, y_test, y_best, names, log):
+    import csv
+
+    import joblib
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    results = {
+        "strategies": [{k: row[k] for k in (*_COLUMNS, "cv_balanced_accuracy", "per_class_recall", "params")} for row in rows],
+        "best": best["strategy"],
+        "params": best["params"],
+        "class_names": names,
+    }
+    (outdir / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    with open(outdir / "results.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow((*_COLUMNS, "cv_balanced_accuracy"))
+        for row in rows:
+            writer.writerow([row[c] for c in (*_COLUMNS, "cv_balanced_accuracy")])
+    joblib.dump(best["pipeline"], outdir / "best_pipeline.joblib")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from sklearn.metrics import ConfusionMatrixDisplay
+    except ImportError:
+        log("matplotlib is not installed: no PNG plots (pip install 'imgbalance[plot]')")
+        return
+    fig, ax = plt.subplots(figsize=(max(6, len(names) * 0.9), 4.5), layout="constrained")
+    width = 0.8 / len(rows)
+    positions = np.arange(len(names))
+    for i, row in enumerate(rows):
+        ax.bar(positions + i * width, row["per_class_recall"], width, label=row["strategy"])
+    ax.set_xticks(positions + 0.4 - width / 2, names, rotation=30, ha="right")
+    ax.set_ylabel("recall on the test split")
+    ax.set_ylim(0, 1)
+    ax.set_title("Per-class recall by strategy")
+    ax.legend(fontsize="small", ncols=2)
+    fig.savefig(outdir / "recall_by_strategy.png", dpi=100)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(7, 6), layout="constrained")
+    ConfusionMatrixDisplay.from_predictions(
+        y_test, y_best, display_labels=names, normalize="true", values_format=".2f",
+        ax=ax, colorbar=False, xticks_rotation=45,
+    )
+    ax.set_title(f"Best strategy: {best['strategy']} (rows normalised)")
+    fig.savefig(outdir / "confusion_matrix.png", dpi=100)
+    plt.close(fig)
+
+
+def compare(args):
+    """Run ``imgbalance compare`` with parsed arguments; return the result rows."""
+    from imblearn.metrics import classification_report_imbalanced
+    from imblearn.over_sampling import SMOTE
+    from sklearn.exceptions import ConvergenceWarning
+
+    from ._hog_transformer import HOGTransformer
+
+    log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
+    start = time.perf_counter()
+    X_train, X_test, y_train, y_test, names, ratio = _load(args, log)
+    counts = np.bincount(y_train, minlength=len(names))
+    log(
+        f"data: {args.data}, images {X_train.shape[1:]}, {len(names)} classes; "
+        f"train {len(y_train)} (imbalance ratio {counts.max() / max(counts.min(), 1):.0f}), "
+        f"test {len(y_test)}"
+    )
+    if counts.min() < args.cv:
+        raise CLIError(
+            f"--cv {args.cv}: the rarest training class has only {counts.min()} images; "
+            "lower --cv or --imbalance-ratio"
+        )
+    if args.features == "hog":
+        cell = _hog_cell(X_train.shape[1:], args.hog_pixels_per_cell)
+        if min(X_train.shape[1:3]) < 2 * cell:
+            raise CLIError(
+                f"--hog-pixels-per-cell {cell}: images of size {X_train.shape[1:3]} are "
+                f"smaller than one 2x2-cell block"
+            )
+        features = HOGTransformer(pixels_per_cell=(cell, cell), cells_per_block=(2, 2))
+    else:
+        features = "pixels"
+    classifier, reg = _classifier(args.classifier, args.random_state)
+    grid_values = args.C if reg == "C" else [1.0 / c for c in args.C]
+
+    # SMOTE's default 5 neighbours need 6 images of the rarest class per fold.
+    smote_k = max(1, min(5, counts.min() * (args.cv - 1) // args.cv - 1))
+    rows = []
+    for i, strategy in enumerate(args.strategies, 1):
+        t0 = time.perf_counter()
+        search = make_resampling_search(
+            [strategy], features=features, classifier=classifier,
+            param_grid={f"clf__{reg}": grid_values}, cv=args.cv, n_jobs=args.n_jobs,
+            random_state=args.random_state, smote=SMOTE(k_neighbors=smote_k),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            search.fit(X_train, y_train)
+        y_pred = search.predict(X_test)
+        row = {
+            "strategy": strategy,
+            "cv_balanced_accuracy": float(search.best_score_),
+            **_scores(y_test, y_pred),
+            "fit_seconds": float(search.refit_time_),
+            "search_seconds": time.perf_counter() - t0,
+            "params": _jsonable(search.best_params_),
+            "pipeline": search.best_estimator_,
+            "y_pred": y_pred,
+        }
+        rows.append(row)
+        log(
+            f"[{i}/{len(args.strategies)}] {strategy:<14} cv {row['cv_balanced_accuracy']:.3f}  "
+            f"test {row['balanced_accuracy']:.3f}  ({row['search_seconds']:.1f} s)"
+        )
+    rows.sort(key=lambda r: (-r["cv_balanced_accuracy"], -r["balanced_accuracy"]))
+    best = rows[0]
+    print()
+    print(_table(rows))
+    print()
+    print(f"best strategy (by cross-validated balanced accuracy): {best['strategy']}, "
+          f"params {best['params']}")
+    print(classification_report_imbalanced(
+        y_test, best["y_pred"], target_names=names, zero_division=0, digits=3))
+    if args.output is not None:
+        _write_outputs(args.output, rows, best, y_test, best["y_pred"], names, log)
+        log(f"wrote results to {args.output}/")
+    log(f"total time {time.perf_counter() - start:.1f} s")
+    return rows
+
+
+def main(argv=None):
+    """Entry point of the ``imgbalance`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "compare":
+            compare(args)
+    except CLIError as exc:
+        print(f"imgbalance: error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, TypeError, OSError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"imgbalance: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("imgbalance: interrupted", file=sys.stderr)
+        return 130
+    return 0

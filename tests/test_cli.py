@@ -1,0 +1,118 @@
+"""The ``imgbalance compare`` command."""
+
+import json
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+from PIL import Image
+
+from imgbalance._cli import build_parser, main
+from imgbalance._search import STRATEGIES
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    code = main(["compare", "--output", str(out), "--quiet"])
+    return code, out
+
+
+def test_default_run_writes_every_output(digits_run, capsys):
+    code, out = digits_run
+    assert code == 0
+    results = json.loads((out / "results.json").read_text())
+    assert sorted(row["strategy"] for row in results["strategies"]) == sorted(STRATEGIES)
+    assert len(results["strategies"]) == len(STRATEGIES)
+    for row in results["strategies"]:
+        assert set(row) >= {"strategy", "balanced_accuracy", "f1_macro", "geometric_mean",
+                            "worst_class_recall", "fit_seconds"}
+        assert 0 <= row["worst_class_recall"] <= row["balanced_accuracy"] <= 1
+    assert results["best"] == results["strategies"][0]["strategy"]
+    assert isinstance(results["params"], dict) and "clf__C" in results["params"]
+    csv_lines = (out / "results.csv").read_text().splitlines()
+    assert csv_lines[0].startswith("strategy,balanced_accuracy,f1_macro,geometric_mean,worst_class_recall,fit_seconds")
+    assert len(csv_lines) == 1 + len(STRATEGIES)
+    for png in ("recall_by_strategy.png", "confusion_matrix.png"):
+        with Image.open(out / png) as image:
+            assert image.size[0] > 300
+    pipeline = joblib.load(out / "best_pipeline.joblib")
+    from sklearn.datasets import load_digits
+
+    assert pipeline.predict(load_digits().images[:5]).shape == (5,)
+
+
+def test_table_and_report_are_printed(capsys):
+    assert main(["compare", "--strategies", "none,class_weight", "--C", "0.1"]) == 0
+    out = capsys.readouterr().out
+    assert "[1/2] none" in out and "[2/2] class_weight" in out
+    assert "worst recall" in out
+    assert "best strategy (by cross-validated balanced accuracy)" in out
+    assert "avg / total" in out  # classification_report_imbalanced
+
+
+def test_help_lists_every_option():
+    help_text = build_parser()._subparsers._group_actions[0].choices["compare"].format_help()
+    for option in ("--data", "--imbalance-ratio", "--features", "--strategies", "--classifier",
+                   "--cv", "--n-jobs", "--random-state", "--output", "--C", "--image-size"):
+        assert option in help_text
+    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--help"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "--imbalance-ratio" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["compare", "--data", "/no/such/folder"], "neither 'digits', 'fashion-mnist' nor an existing folder"),
+        (["compare", "--strategies", "none,magic"], "unknown strategy magic"),
+        (["compare", "--cv", "0"], "expected an integer >= 1"),
+        (["compare", "--imbalance-ratio", "-3"], "expected a positive number"),
+        (["compare", "--C", "0.1,abc"], "comma-separated numbers"),
+        (["compare", "--n-jobs", "0"], "n_jobs cannot be 0"),
+        (["compare", "--features", "sift"], "invalid choice"),
+        (["compare", "--cv", "50"], "lower --cv or --imbalance-ratio"),
+        (["compare", "--hog-pixels-per-cell", "5"], "smaller than one 2x2-cell block"),
+    ],
+)
+def test_bad_arguments_give_one_line_errors(argv, message):
+    result = subprocess.run([sys.executable, "-m", "imgbalance", *argv],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _image_folder(root, sizes=(12, 10), n=(14, 6)):
+    rng = np.random.default_rng(0)
+    for klass, count in zip(("cats", "dogs"), n):
+        (root / klass).mkdir(parents=True)
+        for i in range(count):
+            pixels = rng.integers(0, 255, size=sizes, dtype=np.uint8)
+            if klass == "dogs":
+                pixels[:, : sizes[1] // 2] = 255
+            Image.fromarray(pixels).save(root / klass / f"{i}.png")
+    return root
+
+
+def test_folder_of_images(tmp_path, capsys):
+    root = _image_folder(tmp_path / "data")
+    code = main(["compare", "--data", str(root), "--image-size", "16", "16",
+                 "--strategies", "none,random_over", "--cv", "2", "--C", "1",
+                 "--output", str(tmp_path / "out")])
+    assert code == 0
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["class_names"] == ["cats", "dogs"]
+
+
+def test_corrupt_image_is_a_one_line_error(tmp_path):
+    root = _image_folder(tmp_path / "data")
+    (root / "dogs" / "broken.png").write_bytes(b"not a png")
+    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--data", str(root)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "broken.png" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
