@@ -48,7 +48,10 @@ class ImageResampler(BaseSampler):
     Notes
     -----
     The inner sampler decides the class counts: its own
-    ``sampling_strategy`` applies.  A synthetic sample made by SMOTE or
+    ``sampling_strategy`` applies.  Integer images are handed to it as
+    float64 and the result is rounded back to the input dtype: stock SMOTE
+    on ``uint8`` arrays computes pixel differences in ``uint8``, where they
+    wrap around, and returns silently wrong images.  A synthetic sample made by SMOTE or
     ADASYN in pixel space is a pixel-wise blend of two images; SMOTE on
     features (after :class:`HOGTransformer`) is usually the better choice.
 
@@ -100,6 +103,12 @@ class ImageResampler(BaseSampler):
     def _fit_resample(self, X, y):
         self.sampler_ = clone(self._inner())
         flat = X.reshape(X.shape[0], -1)
+        integer = np.issubdtype(flat.dtype, np.integer)
+        if integer:
+            # Interpolating samplers (SMOTE, ADASYN, ...) compute x_i + t * (x_j - x_i)
+            # in the input dtype: on unsigned integers x_j - x_i wraps around and
+            # gives silently wrong pixels. Resample in float64, round back below.
+            flat = flat.astype(np.float64)
         try:
             X_res, y_res = self.sampler_.fit_resample(flat, y)
         except (ValueError, TypeError) as exc:
@@ -111,7 +120,11 @@ class ImageResampler(BaseSampler):
             raise
         if hasattr(self.sampler_, "sample_indices_"):
             self.sample_indices_ = self.sampler_.sample_indices_
-        images = np.asarray(X_res).reshape((-1, *self.image_shape_))
+        X_res = np.asarray(X_res)
+        if integer:
+            info = np.iinfo(X.dtype)
+            X_res = np.clip(np.rint(X_res), info.min, info.max).astype(X.dtype)
+        images = X_res.reshape((-1, *self.image_shape_))
         return restore_layout(images, X.ndim), np.asarray(y_res)
 
     def __sklearn_tags__(self):

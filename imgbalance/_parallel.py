@@ -65,8 +65,3 @@ def map_chunks(func, tasks, *, out, n_jobs=None):
         out[out_slice] = result
     return out
 
-
-def spawn_seeds(random_state, n):
-    """``n`` independent integer seeds drawn from a ``RandomState``."""
-    entropy = int(random_state.randint(np.iinfo(np.int32).max))
-    return [s.generate_state(1)[0] for s in np.random.SeedSequence(entropy).spawn(n)]

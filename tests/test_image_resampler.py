@@ -86,3 +86,20 @@ def test_inner_errors_stay_readable(imbalanced_images):
     if hasattr(info.value, "add_note"):
         assert "Raised by SMOTE inside ImageResampler" in notes
         assert "(6, 5, 3)" in notes
+
+
+def test_smote_on_uint8_images_interpolates_without_wrap_around():
+    """Stock SMOTE on uint8 computes x_j - x_i in uint8 (wrap-around); we do not."""
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(12, 8, 8), dtype=np.uint8)
+    y = np.array([0] * 8 + [1] * 4)
+    smote = SMOTE(k_neighbors=2, random_state=0)
+    X_res, _ = ImageResampler(smote).fit_resample(X, y)
+    X_float, _ = smote.fit_resample(X.reshape(12, -1).astype(np.float64), y)
+    assert X_res.dtype == np.uint8
+    np.testing.assert_array_equal(X_res.reshape(len(X_float), -1), np.rint(X_float).astype(np.uint8))
+    # every synthetic pixel lies between the two originals it interpolates
+    lo = X.reshape(12, -1)[8:].min(axis=0)
+    hi = X.reshape(12, -1)[8:].max(axis=0)
+    new = X_res.reshape(len(X_res), -1)[12:]
+    assert np.all((new >= lo) & (new <= hi))

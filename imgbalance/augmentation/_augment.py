@@ -1,8 +1,11 @@
-"""Random augmentation of one chunk of images (pure NumPy, no scikit-learn).
+"""Random augmentation of image batches (pure NumPy, no scikit-learn).
 
-A chunk is augmented from one integer seed, so that the result of a whole
-batch depends only on the seeds of its chunks -- not on how many workers
-computed them.  Draw order inside a chunk: the affine parameters (see
+All random draws happen up front, in :func:`draw_augmentation`, for the
+whole batch of new images; :func:`apply_augmentation` then transforms any
+chunk of it.  The result therefore depends only on the seed -- not on the
+chunk size nor on how many workers computed the chunks.
+
+Draw order: the affine parameters of every image (one block, see
 :func:`random_affine_matrices`), then the brightness factors.
 """
 
@@ -10,7 +13,7 @@ import numpy as np
 
 from ._warp import random_affine_matrices, warp_affine
 
-__all__ = ["augment_chunk", "scale_brightness"]
+__all__ = ["apply_augmentation", "draw_augmentation", "scale_brightness"]
 
 
 def scale_brightness(images, factors):
@@ -19,17 +22,18 @@ def scale_brightness(images, factors):
     Returns a new array of the dtype of ``images``.
     """
     shape = (-1,) + (1,) * (images.ndim - 1)
-    factors = np.asarray(factors).reshape(shape)
+    factors = np.asarray(factors, dtype=np.float64).reshape(shape)
     if np.issubdtype(images.dtype, np.integer):
         info = np.iinfo(images.dtype)
-        scaled = np.rint(images * factors.astype(np.float64))
+        scaled = np.rint(images * factors)
         return np.clip(scaled, info.min, info.max).astype(images.dtype)
     return (images * factors.astype(images.dtype)).astype(images.dtype, copy=False)
 
 
-def augment_chunk(
-    images,
-    seed,
+def draw_augmentation(
+    rng,
+    n,
+    image_hw,
     *,
     rotation_range=0.0,
     width_shift_range=0.0,
@@ -39,32 +43,32 @@ def augment_chunk(
     horizontal_flip=False,
     vertical_flip=False,
     brightness_range=None,
-    fill_mode="nearest",
-    cval=0.0,
-    order=1,
 ):
-    """Apply an independent random transform to every image of a chunk.
+    """Draw the random transforms of ``n`` new images.
 
     Parameters
     ----------
-    images : ndarray of shape (n, h, w) or (n, h, w, c)
-        Source images (not modified).
-    seed : int
-        Seed of the chunk's :class:`numpy.random.Generator`.
-    **params
+    rng : numpy.random.Generator
+        The source of randomness.
+    n : int
+        Number of new images.
+    image_hw : (int, int)
+        Height and width of the images.
+    **ranges
         Keras ``ImageDataGenerator``-style ranges; ``zoom_range`` is a
         ``(low, high)`` pair and ``brightness_range`` a pair or None.
 
     Returns
     -------
-    augmented : ndarray of the shape and dtype of ``images``
+    matrices : ndarray of shape (n, 3, 3)
+        Output-to-input affine matrices, for :func:`warp_affine`.
+    factors : ndarray of shape (n,) or None
+        Brightness factors, or None without ``brightness_range``.
     """
-    rng = np.random.default_rng(seed)
-    n = images.shape[0]
     matrices = random_affine_matrices(
         rng,
         n,
-        images.shape[1:3],
+        image_hw,
         rotation_range=rotation_range,
         width_shift_range=width_shift_range,
         height_shift_range=height_shift_range,
@@ -73,8 +77,18 @@ def augment_chunk(
         horizontal_flip=horizontal_flip,
         vertical_flip=vertical_flip,
     )
-    out = warp_affine(images, matrices, order=order, mode=fill_mode, cval=cval)
+    factors = None
     if brightness_range is not None:
-        low, high = brightness_range
-        out = scale_brightness(out, rng.uniform(low, high, size=n))
+        factors = rng.uniform(brightness_range[0], brightness_range[1], size=n)
+    return matrices, factors
+
+
+def apply_augmentation(images, matrices, factors=None, *, order=1, mode="nearest", cval=0.0):
+    """Warp each image by its matrix, then scale its brightness.
+
+    Returns a new array of the shape and dtype of ``images``.
+    """
+    out = warp_affine(images, matrices, order=order, mode=mode, cval=cval)
+    if factors is not None:
+        out = scale_brightness(out, factors)
     return out

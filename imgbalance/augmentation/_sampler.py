@@ -9,17 +9,16 @@ from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 
 from .._compat import Interval, StrOptions, check_target_type
-from .._parallel import chunk_slices, map_chunks, spawn_seeds
+from .._parallel import chunk_slices, map_chunks
 from .._validation import reject_bool, restore_layout, validate_images
-from ._augment import augment_chunk
+from ._augment import apply_augmentation, draw_augmentation
 
 __all__ = ["AugmentationOverSampler"]
 
-# Images per augmentation task: large enough to amortise NumPy overheads,
-# small enough to stay in cache for small images.  The output does not
-# depend on it (each chunk has its own seed), but it does depend on the
-# chunk *boundaries*, so it is a fixed number of pixels, not of workers.
-_CHUNK_PIXELS = 512 * 28 * 28
+# Pixels per augmentation task: large enough to amortise task overheads,
+# small enough to bound the memory of a task.  The output does not depend
+# on it: every random draw is made up front for the whole batch.
+_CHUNK_PIXELS = 2048 * 28 * 28
 
 
 def _check_pair(value, *, name, low_bound, allow_scalar):
@@ -226,6 +225,9 @@ class AugmentationOverSampler(BaseOverSampler):
         self.image_shape = image_shape
         self.n_jobs = n_jobs
 
+    # Pixels per parallel task (a class attribute so that tests can vary it).
+    _chunk_pixels = _CHUNK_PIXELS
+
     def _check_X_y(self, X, y):
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
         X, images, y = validate_images(
@@ -246,7 +248,7 @@ class AugmentationOverSampler(BaseOverSampler):
                 low_bound=0,
                 allow_scalar=False,
             )
-        return dict(
+        draw = dict(
             rotation_range=float(self.rotation_range),
             width_shift_range=float(self.width_shift_range),
             height_shift_range=float(self.height_shift_range),
@@ -255,13 +257,14 @@ class AugmentationOverSampler(BaseOverSampler):
             horizontal_flip=bool(self.horizontal_flip),
             vertical_flip=bool(self.vertical_flip),
             brightness_range=brightness_range,
-            fill_mode=self.fill_mode,
-            cval=float(self.cval),
-            order=int(self.interpolation_order),
         )
+        warp = dict(
+            order=int(self.interpolation_order), mode=self.fill_mode, cval=float(self.cval)
+        )
+        return draw, warp
 
     def _fit_resample(self, X, y):
-        params = self._augmentation_params()
+        draw, warp = self._augmentation_params()
         random_state = check_random_state(self.random_state)
         images = X.reshape((X.shape[0], *self.image_shape_))
 
@@ -273,17 +276,18 @@ class AugmentationOverSampler(BaseOverSampler):
         sources = sources.astype(np.intp, copy=False)
         self.source_indices_ = sources
 
-        chunk = max(1, _CHUNK_PIXELS // int(np.prod(self.image_shape_)))
-        slices = chunk_slices(sources.size, chunk)
-        seeds = spawn_seeds(random_state, len(slices))
+        # Every random draw for the whole batch, up front: the output depends
+        # on random_state only, not on chunking or n_jobs.
+        rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
+        matrices, factors = draw_augmentation(rng, sources.size, self.image_shape_[:2], **draw)
+
         new = np.empty((sources.size, *self.image_shape_), dtype=images.dtype)
-        kernel = partial(augment_chunk, **params)
-        map_chunks(
-            kernel,
-            [(s, (images[sources[s]], seed)) for s, seed in zip(slices, seeds)],
-            out=new,
-            n_jobs=self.n_jobs,
-        )
+        chunk = max(1, self._chunk_pixels // int(np.prod(self.image_shape_)))
+        tasks = [
+            (s, (images[sources[s]], matrices[s], None if factors is None else factors[s]))
+            for s in chunk_slices(sources.size, chunk)
+        ]
+        map_chunks(partial(apply_augmentation, **warp), tasks, out=new, n_jobs=self.n_jobs)
         X_resampled = restore_layout(np.concatenate([images, new]), X.ndim)
         y_resampled = np.concatenate([y, y[sources]])
         return X_resampled, y_resampled

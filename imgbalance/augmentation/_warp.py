@@ -347,6 +347,279 @@ def _warp_chunk(chunk, mats, out, order, mode, cval):
 
 
 # --------------------------------------------------------------------------
+# fast path: 8-bit images, bilinear, mode "nearest"
+# --------------------------------------------------------------------------
+_FAST_CHUNK_PIXELS = 1 << 16  # output pixels per block of the fast path
+_MAGIC = np.float32(4096.5)  # v + 4096.5 keeps 11 fraction bits in float32
+_FRAC_BITS = 11
+_FRAC_MASK = (1 << _FRAC_BITS) - 1
+
+
+def _exact_u8_nearest_bilinear(images, mats, pix):
+    """SciPy's own float64 computation at flat output pixels ``pix``, rounded.
+
+    Mirrors ``NI_GeometricTransform`` for order 1 and mode "nearest": the input
+    coordinate is ``(offset + row * m0) + col * m1``; the filter starts at its
+    unclipped floor ``s`` with weights ``w0 = 1 - (x - s)`` and ``w1 = 1 - w0``;
+    the taps ``s`` and ``s + 1`` are clamped into the image; and the taps are
+    accumulated row-major as ``(value * w_row) * w_col``.  Returns an array of
+    shape ``(len(pix), c)`` and the images' dtype.
+    """
+    n, h, w = images.shape[:3]
+    x = images if images.ndim == 4 else images[..., None]
+    img, rem = np.divmod(pix, h * w)
+    rr, cc = np.divmod(rem, w)
+    rr = rr.astype(np.float64)
+    cc = cc.astype(np.float64)
+    m = mats[img]
+    taps = []
+    for d, length in ((0, h), (1, w)):
+        coord = m[:, d, 2] + rr * m[:, d, 0]
+        coord += cc * m[:, d, 1]
+        start = np.floor(coord)
+        w0 = 1.0 - (coord - start)
+        w1 = 1.0 - w0
+        # starts beyond the image (even beyond the int range) read edge pixels
+        start = np.clip(start, -2.0, float(length)).astype(np.intp)
+        i0 = np.clip(start, 0, length - 1)
+        i1 = np.clip(start + 1, 0, length - 1)
+        taps.append((i0, i1, w0[:, None], w1[:, None]))
+    (r0, r1, wy0, wy1), (c0, c1, wx0, wx1) = taps
+    t = (x[img, r0, c0] * wy0) * wx0
+    t += (x[img, r0, c1] * wy0) * wx1
+    t += (x[img, r1, c0] * wy1) * wx0
+    t += (x[img, r1, c1] * wy1) * wx1
+    return _round_to_dtype(t, images.dtype)
+
+
+class _FastU8Bilinear:
+    """Bilinear warp of 8-bit images (1 to 4 channels) with mode "nearest".
+
+    The output is computed block by block, a block being a group of whole
+    images or, for large images, a band of rows of one image.  For every block:
+
+    * the images are copied once into a buffer padded by one replicated pixel
+      on every side, viewed as a table of words: with one channel, word ``i``
+      packs the four bilinear neighbours ``(i, i + 1, i + W, i + W + 1)`` of
+      padded pixel ``i`` (one gather per output pixel); with 2 to 4 channels,
+      word ``i`` packs the channels of pixel ``i`` (four gathers per output
+      pixel, each fetching every channel);
+    * the padded input coordinates of all its pixels come from one matrix
+      product ``(2 * nb, 3) @ (3, npix)``.  Their integer parts (truncated,
+      then clamped to the padded image) select the neighbours: a coordinate
+      outside the image reads two equal replicated neighbours along that axis,
+      which interpolates to the edge value exactly, whatever the fraction;
+    * the interpolation runs in float32, ``a + (b - a) * t`` along columns then
+      rows, with the weights shared by all channels;
+    * the float32 value ``v`` is rounded through the bits of ``v + 4096.5``
+      (11 fraction bits).  Values whose fraction bits are within one unit
+      (2**-11) of a rounding boundary are flagged; the float32 error (< 2e-4,
+      well below that unit) cannot change the rounding of any other value.
+      The flagged values (about 0.15 %) are recomputed at the end, for all
+      blocks at once, with SciPy's own float64 operations
+      (:func:`_exact_u8_nearest_bilinear`), so the output equals SciPy's.
+    """
+
+    def __init__(self, images, mats, out):
+        self.images, self.mats, self.out = images, mats, out
+        n, h, w = images.shape[:3]
+        c = images.shape[3] if images.ndim == 4 else 1
+        self.c, self.h, self.w, self.H, self.W = c, h, w, h + 2, w + 2
+        self.hw = h * w
+        if self.hw <= _FAST_CHUNK_PIXELS:
+            self.group, self.band = max(1, _FAST_CHUNK_PIXELS // self.hw), h
+        else:
+            self.group, self.band = 1, max(1, _FAST_CHUNK_PIXELS // w)
+        block = min(n, self.group) * self.band * w
+        g = np.empty((3, self.band, w))
+        g[0] = np.arange(self.band, dtype=np.float64)[:, None]
+        g[1] = np.arange(w, dtype=np.float64)
+        g[2] = 1.0
+        self.grid = g.reshape(3, self.band * w)  # (row, col, 1) of one image band
+        # work buffers, reused by every block
+        self.coord = np.empty(2 * block)
+        self.trunc = np.empty(2 * block)
+        self.frac = np.empty(2 * block, dtype=np.float32)
+        self.base = np.empty(2 * block, dtype=np.int32)
+        self.tmp = np.empty(block, dtype=np.int32)
+        self.tmp2 = np.empty(block, dtype=np.int32)
+        self.vals = [np.empty(block, dtype=np.float32) for _ in range(4)]
+        self.acc = np.empty(block, dtype=np.float32)
+        self.flag = np.empty(block, dtype=bool)
+        if c > 1:
+            self.word = np.int16 if c == 2 else np.int32
+            self.gidx = np.empty(block, dtype=np.intp)
+            self.words = [np.empty(block, dtype=self.word) for _ in range(4)]
+            self.wtmp = np.empty(block, dtype=self.word)
+            self.anyflag = np.empty(block, dtype=bool)
+        # coordinates far outside the image are clamped in float64 before the
+        # int32 conversion (an affine map reaches its extremes at the corners)
+        corners = np.array([[0.0, 0.0, h - 1.0, h - 1.0], [0.0, w - 1.0, 0.0, w - 1.0]])
+        reach = np.abs(mats[:, :, :2] @ corners + mats[:, :, 2:]).max(initial=0.0)
+        self.clamp = not reach < 2.0**30
+        # padded tables
+        nbmax = min(n, self.group)
+        size = nbmax * self.H * self.W
+        if c == 1:
+            self.padded = np.empty((nbmax, self.H, self.W), dtype=np.uint8)
+            self.wide = np.empty(size, dtype=np.uint16)
+            self.pair = np.empty(size - 1, dtype=np.uint16)
+            self.pair32 = np.empty(size - 1, dtype=np.uint32)
+            self.quad = np.empty(size - 1 - self.W, dtype=np.uint32)
+        else:
+            cp = 2 if c == 2 else 4
+            self.padded = np.zeros((nbmax, self.H, self.W, cp), dtype=np.uint8)
+        self.flagged = []
+
+    def _table(self, chunk):
+        """Padded copy of ``chunk`` as a flat table of words (see class doc)."""
+        nb = chunk.shape[0]
+        H, W, c = self.H, self.W, self.c
+        if c == 1:
+            grid = self.padded[:nb]
+            grid[:, 1:-1, 1:-1] = chunk
+        else:
+            grid = self.padded[:nb]
+            for k in range(c):  # one strided copy per channel (fast inner loops)
+                grid[:, 1:-1, 1:-1, k] = chunk[..., k]
+        grid[:, 0, 1:-1] = grid[:, 1, 1:-1]
+        grid[:, -1, 1:-1] = grid[:, -2, 1:-1]
+        grid[:, :, 0] = grid[:, :, 1]
+        grid[:, :, -1] = grid[:, :, -2]
+        flat = grid.reshape(-1)
+        if c > 1:
+            return flat.view(self.word)
+        # word i = bytes (p[i], p[i + 1], p[i + W], p[i + W + 1])
+        size = flat.size
+        p = self.wide[:size]
+        np.copyto(p, flat)
+        pair = self.pair[: size - 1]
+        np.left_shift(p[1:], 8, out=pair)
+        pair |= p[:-1]
+        pair32 = self.pair32[: size - 1]
+        np.copyto(pair32, pair)
+        quad = self.quad[: size - 1 - W]
+        np.left_shift(pair32[W:], 16, out=quad)
+        quad |= pair32[:-W]
+        return quad.view(np.int32)
+
+    def _block(self, table, mats, row0, rows, out_block, pix0):
+        """Output rows ``row0:row0 + rows`` of the ``len(mats)`` images of ``table``."""
+        h, w, H, W, c = self.h, self.w, self.H, self.W, self.c
+        nb = len(mats)
+        cols = rows * w
+        npix = nb * cols
+        # padded coordinates: (m0, m1, m2 + 1 + row0 * m0) @ (row - row0, col, 1)
+        coef = np.concatenate([mats[:, 0, :], mats[:, 1, :]])
+        coef[:, 2] += 1.0
+        if row0:
+            coef[:, 2] += row0 * coef[:, 0]
+        x = self.coord[: 2 * npix].reshape(2 * nb, cols)
+        np.matmul(coef, self.grid[:, :cols], out=x)
+        x = x.reshape(2, nb, cols)
+        if self.clamp:
+            np.clip(x[0], -1.0, h + 1.0, out=x[0])
+            np.clip(x[1], -1.0, w + 1.0, out=x[1])
+        base = self.base[: 2 * npix].reshape(2, nb, cols)
+        np.copyto(base, x, casting="unsafe")  # truncation toward zero
+        trunc = self.trunc[: 2 * npix].reshape(2, nb, cols)
+        np.copyto(trunc, base)
+        np.subtract(x, trunc, out=x)
+        frac = self.frac[: 2 * npix].reshape(2, npix)
+        np.copyto(frac, x.reshape(2, npix), casting="unsafe")
+        ty, tx = frac[0], frac[1]
+        br, bc = base[0], base[1]
+        np.clip(br, 0, h, out=br)
+        np.clip(bc, 0, w, out=bc)
+        br *= W
+        br += bc
+        if nb > 1:
+            br += (np.arange(nb, dtype=np.int32) * (H * W))[:, None]
+        idx = br.reshape(npix)
+        v = [a[:npix] for a in self.vals]
+        acc, tmp, tmp2, flag = self.acc[:npix], self.tmp[:npix], self.tmp2[:npix], self.flag[:npix]
+        if c == 1:
+            g = tmp
+            np.take(table, idx, out=g, mode="wrap")
+            np.bitwise_and(g, 0xFF, out=tmp2)
+            np.copyto(v[0], tmp2)
+            for k in (1, 2, 3):
+                np.right_shift(g, 8 * k, out=tmp2)
+                np.bitwise_and(tmp2, 0xFF, out=tmp2)
+                np.copyto(v[k], tmp2)
+            self._lerp(v, tx, ty, acc)
+            self._finish(acc, tmp, out_block[:, 0], flag)
+            hits = np.flatnonzero(flag)
+        else:
+            gi = self.gidx[:npix]
+            np.copyto(gi, idx)
+            words = [a[:npix] for a in self.words]
+            for wd, off in zip(words, (0, 1, W, W + 1)):
+                np.take(table[off:], gi, out=wd, mode="wrap")
+            wt = self.wtmp[:npix]
+            anyf = self.anyflag[:npix]
+            for k in range(c):
+                for j in range(4):
+                    if k == 0:
+                        np.bitwise_and(words[j], 0xFF, out=wt)
+                    else:
+                        np.right_shift(words[j], 8 * k, out=wt)
+                        if not (c == 3 and k == 2):  # the padding byte is zero
+                            np.bitwise_and(wt, 0xFF, out=wt)
+                    np.copyto(v[j], wt)
+                self._lerp(v, tx, ty, acc)
+                self._finish(acc, tmp, out_block[:, k], flag)
+                if k:
+                    anyf |= flag
+                else:
+                    np.copyto(anyf, flag)
+            hits = np.flatnonzero(anyf)
+        if hits.size:
+            self.flagged.append(hits + pix0)
+
+    @staticmethod
+    def _lerp(v, tx, ty, acc):
+        """``acc = top + (bottom - top) * ty`` (``v[2]``, ``v[3]`` are overwritten)."""
+        a, b, c, d = v
+        np.subtract(b, a, out=acc)
+        acc *= tx
+        acc += a
+        d -= c
+        d *= tx
+        d += c
+        d -= acc
+        d *= ty
+        acc += d
+
+    @staticmethod
+    def _finish(acc, tmp, dst, flag):
+        """Round ``acc`` (in place) into ``dst``; flag values near a boundary."""
+        acc += _MAGIC
+        bits = acc.view(np.int32)
+        bits += 1  # fraction bits 2**11 - 1 carry: those values are flagged
+        np.right_shift(bits, _FRAC_BITS, out=tmp)
+        np.copyto(dst, tmp, casting="unsafe")  # low byte = floor(v + 0.5)
+        np.bitwise_and(bits, _FRAC_MASK, out=tmp)
+        np.less_equal(tmp, 2, out=flag)
+
+    def run(self):
+        images, mats = self.images, self.mats
+        n, h, c, hw = images.shape[0], self.h, self.c, self.hw
+        out_all = self.out.reshape(n * hw, c)
+        for s in range(0, n, self.group):
+            e = min(n, s + self.group)
+            table = self._table(images[s:e])
+            for r0 in range(0, h, self.band):
+                rows = min(self.band, h - r0)
+                p0 = s * hw + r0 * self.w
+                npix = (e - s) * rows * self.w
+                self._block(table, mats[s:e], r0, rows, out_all[p0 : p0 + npix], p0)
+        if self.flagged:
+            pix = np.concatenate(self.flagged)
+            out_all[pix] = _exact_u8_nearest_bilinear(images, mats, pix).reshape(-1, c)
+
+
+# --------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------
 def warp_affine(images, matrices, *, order=1, mode="nearest", cval=0.0):
@@ -442,6 +715,14 @@ def warp_affine(images, matrices, *, order=1, mode="nearest", cval=0.0):
     order, cval = _check_options(order, mode, cval)
     out = np.empty(images.shape, dtype=images.dtype)
     if n == 0:
+        return out
+    if (
+        images.dtype == np.uint8
+        and order == 1
+        and mode == "nearest"
+        and (images.ndim == 3 or images.shape[3] <= 4)
+    ):
+        _FastU8Bilinear(images, mats, out).run()
         return out
     h, w = images.shape[1:3]
     per_chunk = max(1, _CHUNK_PIXELS // (h * w))
