@@ -71,6 +71,8 @@ numpydoc_show_class_members = False  # the class template lists methods itself
 numpydoc_show_inherited_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
+# No type cross-references: numpydoc's default aliases point into the
+# Python and NumPy intersphinx inventories, which an offline build lacks.
 numpydoc_xref_param_type = False
 # Docstring validation is done by the test suite's doctests, not here.
 numpydoc_validation_checks = set()
@@ -82,8 +84,8 @@ sphinx_gallery_conf = {
     # Only plot_*.py scripts are gallery items (executed in a full build);
     # examples/quickstart.py is the README's command-line script and is
     # left out of the gallery altogether.
-    "filename_pattern": r"/plot_",
-    "ignore_pattern": r"(__init__\.py|quickstart\.py)$",
+    "filename_pattern": r"[\\/]plot_",
+    "ignore_pattern": r"(__init__\.py|(^|[\\/])quickstart\.py)$",
     "download_all_examples": False,
     "reference_url": {"imgbalance": None},
     "doc_module": ("imgbalance",),
@@ -142,13 +144,12 @@ def _attribute_comments(app, what, name, obj, options, lines):
 
 
 def _private_modules_defining(attr):
-    import importlib
-    import pkgutil
-
-    for info in pkgutil.walk_packages(imgbalance.__path__, "imgbalance."):
-        module = importlib.import_module(info.name)
-        if attr in vars(module) and attr in getattr(module, "__all__", ()):
-            yield info.name
+    # Only modules already imported by ``import imgbalance``: walking the
+    # package would import ``imgbalance.__main__`` and run the CLI.
+    for name, module in sorted(sys.modules.items()):
+        if name.startswith("imgbalance.") and module is not None:
+            if attr in vars(module) and attr in getattr(module, "__all__", ()):
+                yield name
 
 
 def setup(app):

@@ -196,7 +196,7 @@ class HOGTransformer(
 
         Returns
         -------
-        features : ndarray of shape (n_samples, n_features_out_)
+        features : ndarray of shape (n_samples, `n_features_out_`)
             HOG descriptors, one row per image, equal to
             ``skimage.feature.hog(image, ..., feature_vector=True)``.
         """

@@ -12,7 +12,6 @@ the output plus a few chunks.
 
 import sys
 
-import numpy as np
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -50,7 +49,7 @@ def map_chunks(func, tasks, *, out, n_jobs=None):
     pools there would oversubscribe the machine.  (Inside joblib's own
     workers, joblib itself limits nested parallelism.)
     """
-    tasks = list(tasks)
+    tasks = list(tasks)  # the inputs of the tasks are views or small chunk copies
     n_jobs_eff = min(effective_n_jobs(n_jobs), len(tasks)) if tasks else 1
     if n_jobs_eff > 1 and _in_dask_worker():
         n_jobs_eff = 1

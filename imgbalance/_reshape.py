@@ -60,7 +60,7 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
         Shape of one image seen during :meth:`fit`.
     n_features_in_ : int
         Number of pixel values per image, ``prod(image_shape_)``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`, defined only when ``X`` was
         a dataframe with string column names.
 
@@ -118,7 +118,7 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_flat : ndarray of shape (n_samples, n_features_in_)
+        X_flat : ndarray of shape (n_samples, `n_features_in_`)
             One row per image, pixels in C order.
         """
         check_is_fitted(self, "image_shape_")
@@ -130,12 +130,12 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, `n_features_in_`)
             Flattened images.
 
         Returns
         -------
-        images : ndarray of shape (n_samples, *image_shape_)
+        images : ndarray of shape (n_samples, `*image_shape_`)
             The image batch.
         """
         check_is_fitted(self, "image_shape_")
@@ -184,7 +184,7 @@ class ImageReshaper(
         Shape of one output image.
     n_features_in_ : int
         Number of pixel values per image, ``prod(image_shape_)``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`, defined only when ``X`` was
         a dataframe with string column names.
 
@@ -232,12 +232,12 @@ class ImageReshaper(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features_in_)
+        X : array-like of shape (n_samples, `n_features_in_`)
             Flattened images.
 
         Returns
         -------
-        images : ndarray of shape (n_samples, *image_shape_)
+        images : ndarray of shape (n_samples, `*image_shape_`)
             The image batch.
         """
         check_is_fitted(self, "image_shape_")
@@ -249,12 +249,12 @@ class ImageReshaper(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *image_shape_)
+        X : array-like of shape (n_samples, `*image_shape_`)
             Images.
 
         Returns
         -------
-        X_flat : ndarray of shape (n_samples, n_features_in_)
+        X_flat : ndarray of shape (n_samples, `n_features_in_`)
             One row per image.
         """
         check_is_fitted(self, "image_shape_")

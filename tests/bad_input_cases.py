@@ -4,7 +4,7 @@ Each case is ``(case, target, call)``: ``call()`` either returns (the input
 is handled correctly -- the test compares with a clean reference where one
 exists) or raises.  ``tests/test_bad_input.py`` runs every case;
 ``python tests/bad_input_cases.py`` prints the reStructuredText table of
-``docs/user_guide/bad_input.rst`` from the very same cases, so the page
+``docs/user_guide/reliability.rst`` from the very same cases, so the page
 shows the exact messages users see.
 """
 

@@ -1,7 +1,7 @@
 """Every bad input either works correctly or raises a clear ValueError/TypeError.
 
 The cases live in bad_input_cases.py; the docs page
-docs/user_guide/bad_input.rst is generated from them and checked here.
+docs/user_guide/reliability.rst is generated from them and checked here.
 """
 
 import re
@@ -14,7 +14,7 @@ from sklearn.base import clone
 import bad_input_cases as cases
 
 ALLOWED = ("works", "ValueError:", "TypeError:", "InvalidParameterError:")
-DOCS_PAGE = Path(__file__).parents[1] / "docs" / "user_guide" / "bad_input.rst"
+DOCS_PAGE = Path(__file__).parents[1] / "docs" / "user_guide" / "reliability.rst"
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +77,6 @@ def test_docs_page_shows_the_exact_messages(matrix):
     page = DOCS_PAGE.read_text()
     table = cases.rst_table(matrix)
     assert table in page, (
-        "docs/user_guide/bad_input.rst is out of date: regenerate its table with "
+        "docs/user_guide/reliability.rst is out of date: regenerate its table with "
         "`python tests/bad_input_cases.py`"
     )

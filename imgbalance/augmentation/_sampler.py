@@ -18,7 +18,7 @@ __all__ = ["AugmentationOverSampler"]
 # Pixels per augmentation task: large enough to amortise task overheads,
 # small enough to bound the memory of a task.  The output does not depend
 # on it: every random draw is made up front for the whole batch.
-_CHUNK_PIXELS = 2048 * 28 * 28
+_CHUNK_PIXELS = 1024 * 28 * 28
 
 
 def _check_pair(value, *, name, low_bound, allow_scalar):
@@ -281,14 +281,21 @@ class AugmentationOverSampler(BaseOverSampler):
         rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
         matrices, factors = draw_augmentation(rng, sources.size, self.image_shape_[:2], **draw)
 
-        new = np.empty((sources.size, *self.image_shape_), dtype=images.dtype)
+        # Originals first, then the new images written in place by chunks.
+        resampled = np.empty((len(images) + sources.size, *self.image_shape_), dtype=images.dtype)
+        resampled[: len(images)] = images
         chunk = max(1, self._chunk_pixels // int(np.prod(self.image_shape_)))
-        tasks = [
+        tasks = (
             (s, (images[sources[s]], matrices[s], None if factors is None else factors[s]))
             for s in chunk_slices(sources.size, chunk)
-        ]
-        map_chunks(partial(apply_augmentation, **warp), tasks, out=new, n_jobs=self.n_jobs)
-        X_resampled = restore_layout(np.concatenate([images, new]), X.ndim)
+        )
+        map_chunks(
+            partial(apply_augmentation, **warp),
+            tasks,
+            out=resampled[len(images) :],
+            n_jobs=self.n_jobs,
+        )
+        X_resampled = restore_layout(resampled, X.ndim)
         y_resampled = np.concatenate([y, y[sources]])
         return X_resampled, y_resampled
 
