@@ -22,6 +22,7 @@ from imgbalance import (
     make_resampling_search,
 )
 from imgbalance.augmentation import warp_affine
+from imgbalance.datasets import load_idx, load_image_folder, make_long_tailed
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.integers(0, 256, size=(12, 8, 8), dtype=np.uint8)
@@ -94,7 +95,13 @@ def error_cases():
     }
 
 
-def estimator_specific_cases():
+def _file(tmp_dir, name, data):
+    path = tmp_dir / name
+    path.write_bytes(data)
+    return path
+
+
+def estimator_specific_cases(tmp_dir):
     """(target, case, call) rows that only make sense for one estimator or function."""
     tiny = IMAGES[:, :5, :5]
     rows = [
@@ -150,6 +157,16 @@ def estimator_specific_cases():
          lambda: make_resampling_search(["smote", "magic"])),
         ("make_resampling_search", "features='sift'",
          lambda: make_resampling_search(features="sift")),
+        ("make_long_tailed", "imbalance_ratio=0.5",
+         lambda: make_long_tailed(IMAGES, LABELS, imbalance_ratio=0.5)),
+        ("make_long_tailed", "y of another length",
+         lambda: make_long_tailed(IMAGES, LABELS[:-1])),
+        ("load_idx", "file with a bad magic number",
+         lambda: load_idx(_file(tmp_dir, "bad.idx", b"\x01\x02\x08\x01" + b"\x00" * 8))),
+        ("load_idx", "declared size larger than the file",
+         lambda: load_idx(_file(tmp_dir, "short.idx", b"\x00\x00\x08\x01\x00\x00\x00\x10" + b"\x00" * 3))),
+        ("load_image_folder", "missing folder",
+         lambda: load_image_folder(tmp_dir / "no-such-folder")),
     ]
     return rows
 
@@ -158,12 +175,18 @@ def _first_line(exc):
     return str(exc).splitlines()[0] if str(exc) else ""
 
 
-def describe(call):
-    """What a user sees: 'works' or 'ExcType: first line of the message'."""
+def describe(call, tmp_dir=None):
+    """What a user sees: 'works' or 'ExcType: first line of the message'.
+
+    The temporary directory of file cases is shown as ``/data``.
+    """
     try:
         call()
     except Exception as exc:  # noqa: BLE001 - reporting any outcome is the point
-        return f"{type(exc).__name__}: {_first_line(exc)}"
+        message = _first_line(exc)
+        if tmp_dir is not None:
+            message = message.replace(str(tmp_dir), "/data")
+        return f"{type(exc).__name__}: {message}"
     return "works"
 
 
@@ -180,8 +203,8 @@ def rows(tmp_dir):
             out.append((name, case, describe(call)))
         for case, make in EQUIVALENT_INPUTS.items():
             out.append((name, case, describe(lambda est=est, make=make: run(clone(est), make(tmp_dir)))))
-    for target, case, call in estimator_specific_cases():
-        out.append((target, case, describe(call)))
+    for target, case, call in estimator_specific_cases(tmp_dir):
+        out.append((target, case, describe(call, tmp_dir)))
     return out
 
 

@@ -13,7 +13,7 @@ from sklearn.base import clone
 
 import bad_input_cases as cases
 
-ALLOWED = ("works", "ValueError:", "TypeError:", "InvalidParameterError:")
+ALLOWED = ("works", "ValueError:", "TypeError:", "InvalidParameterError:", "FileNotFoundError:")
 DOCS_PAGE = Path(__file__).parents[1] / "docs" / "user_guide" / "reliability.rst"
 
 
@@ -49,7 +49,8 @@ def test_non_finite(matrix, case):
 
 
 def test_y_of_another_length(matrix):
-    outcomes = {t: o for t, c, o in matrix if c == "y of another length"}
+    estimators = cases._estimators()
+    outcomes = {t: o for t, c, o in matrix if c == "y of another length" and t in estimators}
     for name, outcome in outcomes.items():
         if "Sampler" in name or "Resampler" in name:
             assert "inconsistent numbers of samples: [12, 11]" in outcome
