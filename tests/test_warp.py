@@ -334,3 +334,75 @@ def test_random_affine_argument_errors():
         random_affine_matrices(rng, 2, 4)
     with pytest.raises(ValueError, match="n must"):
         random_affine_matrices(rng, -1, (4, 4))
+
+
+# ---------------------------------------------------------------------------
+# uint8 / order 1 / mode "nearest" fast path (_FastU8Bilinear)
+# ---------------------------------------------------------------------------
+AUG = dict(rotation_range=15, width_shift_range=0.1, height_shift_range=0.1,
+           zoom_range=(0.9, 1.1), horizontal_flip=True)
+
+
+@pytest.mark.parametrize("channels", [None, 1, 2, 3, 4])
+@pytest.mark.parametrize("kind", ["augment", "hard"])
+def test_uint8_fast_path_identical_to_scipy(channels, kind):
+    rng = np.random.default_rng(21 + (channels or 0))
+    n, h, w = 40, 13, 17
+    shape = (n, h, w) if channels is None else (n, h, w, channels)
+    x = rng.integers(0, 256, shape).astype(np.uint8)
+    if kind == "hard":
+        m = hard_matrices(rng, n, h, w)
+    else:
+        m = random_affine_matrices(rng, n, (h, w), **AUG)
+    np.testing.assert_array_equal(warp_affine(x, m), scipy_reference(x, m, 1, "nearest", 0.0))
+
+
+def test_uint8_fast_path_exact_ties_identical():
+    # shifts by multiples of 1/8 on integer images produce many values exactly
+    # at (or extremely close to) .5 rounding boundaries
+    rng = np.random.default_rng(22)
+    n, h, w = 60, 9, 11
+    x = rng.integers(0, 256, (n, h, w, 3)).astype(np.uint8)
+    m = np.tile(np.eye(3), (n, 1, 1))
+    m[:, :2, 2] = rng.integers(-24, 24, (n, 2)) / 8.0
+    m[::3, :2, :2] = [[0.5, 0.0], [0.0, 1.5]]
+    m[1::3, :2, :2] = [[0.0, 1.0], [-1.0, 0.0]]  # exact 90-degree turn
+    np.testing.assert_array_equal(warp_affine(x, m), scipy_reference(x, m, 1, "nearest", 0.0))
+
+
+@pytest.mark.parametrize("channels", [None, 3])
+def test_uint8_fast_path_row_bands_and_rechecks(monkeypatch, channels):
+    # tiny blocks force the band path (several blocks per image, with a row
+    # offset folded into the matrices) and many intermediate rechecks
+    from imgbalance.augmentation import _warp
+
+    monkeypatch.setattr(_warp, "_FAST_CHUNK_PIXELS", 50)
+    monkeypatch.setattr(_warp, "_FAST_RECHECK_PIXELS", 64)
+    rng = np.random.default_rng(23)
+    n, h, w = 5, 21, 12
+    shape = (n, h, w) if channels is None else (n, h, w, channels)
+    x = rng.integers(0, 256, shape).astype(np.uint8)
+    m = hard_matrices(rng, n, h, w)
+    np.testing.assert_array_equal(warp_affine(x, m), scipy_reference(x, m, 1, "nearest", 0.0))
+
+
+def test_uint8_fast_path_far_coordinates_clamped():
+    # coordinates beyond the int32 range are clamped before the integer cast
+    rng = np.random.default_rng(24)
+    x = rng.integers(0, 256, (4, 7, 9, 3)).astype(np.uint8)
+    m = random_affine_matrices(rng, 4, (7, 9), **AUG)
+    m[0, :2, 2] += [3e9, -1e12]
+    m[1, :2, 2] += [-5e10, 0.0]
+    m[2, 0, 1] = 1e11  # huge shear: every row coordinate far outside
+    np.testing.assert_array_equal(warp_affine(x, m), scipy_reference(x, m, 1, "nearest", 0.0))
+
+
+def test_uint8_fast_path_larger_rgb_images():
+    # realistic smooth colour content, images larger than one block
+    rng = np.random.default_rng(25)
+    yy, xx = np.mgrid[:260, :270]
+    base = np.stack([127.5 + 127.5 * np.sin(xx / (7.0 + k)) * np.cos(yy / (5.0 + k))
+                     for k in range(3)], axis=-1).astype(np.uint8)
+    x = np.stack([base, base[::-1], base[:, ::-1]])
+    m = random_affine_matrices(rng, 3, (260, 270), **AUG)
+    np.testing.assert_array_equal(warp_affine(x, m), scipy_reference(x, m, 1, "nearest", 0.0))
