@@ -81,11 +81,9 @@ numpydoc_validation_checks = set()
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
-    # Only plot_*.py scripts are gallery items (executed in a full build);
-    # examples/quickstart.py is the README's command-line script and is
-    # left out of the gallery altogether.
+    # Only plot_*.py scripts are gallery items (executed in a full build).
     "filename_pattern": r"[\\/]plot_",
-    "ignore_pattern": r"(__init__\.py|(^|[\\/])quickstart\.py)$",
+    "ignore_pattern": r"__init__\.py$",
     "download_all_examples": False,
     "reference_url": {"imgbalance": None},
     "doc_module": ("imgbalance",),

@@ -230,7 +230,7 @@ def _classifier(name, random_state):
     from sklearn.svm import LinearSVC
 
     if name == "linear-svc":
-        return LinearSVC(dual=True, max_iter=2000, random_state=random_state), "C"
+        return LinearSVC(dual=True, tol=1e-3, max_iter=300, random_state=random_state), "C"
     if name == "logistic-regression":
         return LogisticRegression(max_iter=1000), "C"
     return RidgeClassifier(), "alpha"

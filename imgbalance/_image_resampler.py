@@ -5,8 +5,8 @@ from imblearn.base import BaseSampler
 from imblearn.over_sampling import RandomOverSampler
 from sklearn.base import clone
 
-from ._compat import HasMethods, check_target_type, get_imblearn_tags
-from ._validation import restore_layout, validate_images
+from ._compat import HasMethods, get_imblearn_tags
+from ._validation import restore_layout, validate_sampler_input
 
 __all__ = ["ImageResampler"]
 
@@ -48,8 +48,8 @@ class ImageResampler(BaseSampler):
     Notes
     -----
     The inner sampler decides the class counts: its own
-    ``sampling_strategy`` applies.  Integer images are handed to it as
-    float64 and the result is rounded back to the input dtype: stock SMOTE
+    ``sampling_strategy`` applies.  Integer (and boolean) images are handed
+    to it as float64 and the result is rounded back to the input dtype: stock SMOTE
     on ``uint8`` arrays computes pixel differences in ``uint8``, where they
     wrap around, and returns silently wrong images.  A synthetic sample made by SMOTE or
     ADASYN in pixel space is a pixel-wise blend of two images; SMOTE on
@@ -83,16 +83,14 @@ class ImageResampler(BaseSampler):
         self.image_shape = image_shape
 
     def _check_X_y(self, X, y):
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, _, y = validate_images(
+        # Finite values and numeric dtypes as the inner sampler requires them.
+        return validate_sampler_input(
             self,
             X,
             y,
-            reset=True,
-            image_shape=self.image_shape,
-            ensure_all_finite=self._inner_tags().input_tags.allow_nan is False,
+            ensure_all_finite=not self._inner_tags().input_tags.allow_nan,
+            numeric_images=False,
         )
-        return X, y, binarize_y
 
     def _inner(self):
         return RandomOverSampler() if self.sampler is None else self.sampler
@@ -103,7 +101,7 @@ class ImageResampler(BaseSampler):
     def _fit_resample(self, X, y):
         self.sampler_ = clone(self._inner())
         flat = X.reshape(X.shape[0], -1)
-        integer = np.issubdtype(flat.dtype, np.integer)
+        integer = flat.dtype.kind in "iub"  # signed, unsigned, bool
         if integer:
             # Interpolating samplers (SMOTE, ADASYN, ...) compute x_i + t * (x_j - x_i)
             # in the input dtype: on unsigned integers x_j - x_i wraps around and
@@ -122,8 +120,8 @@ class ImageResampler(BaseSampler):
             self.sample_indices_ = self.sampler_.sample_indices_
         X_res = np.asarray(X_res)
         if integer:
-            info = np.iinfo(X.dtype)
-            X_res = np.clip(np.rint(X_res), info.min, info.max).astype(X.dtype)
+            low, high = (0, 1) if X.dtype == bool else (np.iinfo(X.dtype).min, np.iinfo(X.dtype).max)
+            X_res = np.clip(np.rint(X_res), low, high).astype(X.dtype)
         images = X_res.reshape((-1, *self.image_shape_))
         return restore_layout(images, X.ndim), np.asarray(y_res)
 

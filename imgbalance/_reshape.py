@@ -24,7 +24,22 @@ def _pixel_names(image_shape):
 
 
 class _ImageShapeMixin:
-    """Shared feature-name logic for the reshaping transformers."""
+    """Validation, reshaping and feature names shared by the two transformers."""
+
+    def _to_images(self, X):
+        check_is_fitted(self, "image_shape_")
+        _, images, _ = validate_images(self, X, reset=False, ensure_all_finite=False)
+        return images
+
+    def _to_rows(self, X):
+        images = self._to_images(X)
+        return images.reshape(images.shape[0], -1)
+
+    def _fit(self, X):
+        validate_images(
+            self, X, reset=True, image_shape=self.image_shape, ensure_all_finite=False
+        )
+        return self
 
     def _pixel_feature_names(self, input_features=None):
         check_is_fitted(self, "image_shape_")
@@ -103,10 +118,7 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
         self : ImageFlattener
             The fitted transformer.
         """
-        validate_images(
-            self, X, reset=True, image_shape=self.image_shape, ensure_all_finite=False
-        )
-        return self
+        return self._fit(X)
 
     def transform(self, X):
         """Flatten images into rows.
@@ -121,9 +133,7 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
         X_flat : ndarray of shape (n_samples, `n_features_in_`)
             One row per image, pixels in C order.
         """
-        check_is_fitted(self, "image_shape_")
-        _, images, _ = validate_images(self, X, reset=False, ensure_all_finite=False)
-        return images.reshape(images.shape[0], -1)
+        return self._to_rows(X)
 
     def inverse_transform(self, X):
         """Restore images from flattened rows.
@@ -138,9 +148,7 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
         images : ndarray of shape (n_samples, `*image_shape_`)
             The image batch.
         """
-        check_is_fitted(self, "image_shape_")
-        _, images, _ = validate_images(self, X, reset=False, ensure_all_finite=False)
-        return images
+        return self._to_images(X)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output features: one per pixel value.
@@ -222,10 +230,7 @@ class ImageReshaper(
         self : ImageReshaper
             The fitted transformer.
         """
-        validate_images(
-            self, X, reset=True, image_shape=self.image_shape, ensure_all_finite=False
-        )
-        return self
+        return self._fit(X)
 
     def transform(self, X):
         """Reshape rows into images.
@@ -240,9 +245,7 @@ class ImageReshaper(
         images : ndarray of shape (n_samples, `*image_shape_`)
             The image batch.
         """
-        check_is_fitted(self, "image_shape_")
-        _, images, _ = validate_images(self, X, reset=False, ensure_all_finite=False)
-        return images
+        return self._to_images(X)
 
     def inverse_transform(self, X):
         """Flatten images back into rows.
@@ -257,9 +260,7 @@ class ImageReshaper(
         X_flat : ndarray of shape (n_samples, `n_features_in_`)
             One row per image.
         """
-        check_is_fitted(self, "image_shape_")
-        _, images, _ = validate_images(self, X, reset=False, ensure_all_finite=False)
-        return images.reshape(images.shape[0], -1)
+        return self._to_rows(X)
 
     def set_output(self, *, transform=None):
         """Accept an output container setting; image batches stay NumPy arrays.

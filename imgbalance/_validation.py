@@ -26,12 +26,15 @@ from math import prod
 import numpy as np
 from sklearn.utils.validation import validate_data
 
+from ._compat import check_target_type
+
 __all__ = [
     "check_image_shape",
     "check_int_pair",
     "reject_bool",
     "restore_layout",
     "validate_images",
+    "validate_sampler_input",
 ]
 
 
@@ -208,6 +211,27 @@ def validate_images(
         shape = expected
     images = X.reshape((n_samples, *shape))
     return X, images, y
+
+
+def validate_sampler_input(sampler, X, y, *, ensure_all_finite=True, numeric_images=True):
+    """The ``_check_X_y`` hook of imbalanced-learn samplers, for image input.
+
+    Checks the target as imbalanced-learn does, then X and y against the
+    image contract (setting ``image_shape_`` and ``n_features_in_``).
+    Returns ``(X, y, binarize_y)`` as imbalanced-learn's hook does.
+    """
+    y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+    X, images, y = validate_images(
+        sampler,
+        X,
+        y,
+        reset=True,
+        image_shape=sampler.image_shape,
+        ensure_all_finite=ensure_all_finite,
+    )
+    if numeric_images:
+        reject_bool(images, sampler)
+    return X, y, binarize_y
 
 
 def restore_layout(images, X_ndim):

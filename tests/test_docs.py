@@ -141,8 +141,7 @@ def test_docs_config_is_importable_without_network():
     assert not conf.get("intersphinx_mapping")
     gallery = conf["sphinx_gallery_conf"]
     assert re.search(gallery["filename_pattern"], "examples/plot_hog.py")
-    assert not re.search(gallery["filename_pattern"], "examples/quickstart.py")
-    assert re.search(gallery["ignore_pattern"], "examples/quickstart.py")
+    assert not re.search(gallery["filename_pattern"], "examples/helpers.py")
 
 
 USER_GUIDE = API_RST.parent / "user_guide"

@@ -8,9 +8,9 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 
-from .._compat import Interval, StrOptions, check_target_type
+from .._compat import Interval, StrOptions
 from .._parallel import chunk_slices, map_chunks
-from .._validation import reject_bool, restore_layout, validate_images
+from .._validation import restore_layout, validate_sampler_input
 from ._augment import apply_augmentation, draw_augmentation
 
 __all__ = ["AugmentationOverSampler"]
@@ -229,12 +229,7 @@ class AugmentationOverSampler(BaseOverSampler):
     _chunk_pixels = _CHUNK_PIXELS
 
     def _check_X_y(self, X, y):
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, images, y = validate_images(
-            self, X, y, reset=True, image_shape=self.image_shape
-        )
-        reject_bool(images, self)
-        return X, y, binarize_y
+        return validate_sampler_input(self, X, y)
 
     def _augmentation_params(self):
         zoom_range = _check_pair(
