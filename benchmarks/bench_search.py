@@ -154,7 +154,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-max", type=int, default=4500, help="images of the largest class (default 4500: ~11k in all)")
     parser.add_argument("--imbalance-ratio", type=float, default=100)
-    parser.add_argument("--C", type=lambda s: [float(v) for v in s.split(",")], default=[0.01, 0.1, 1.0])
+    parser.add_argument("--C", type=lambda s: [float(v) for v in s.split(",")], default=[0.003, 0.01, 0.03])
     parser.add_argument("--n-jobs", type=int, default=-1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", choices=("hand-built", "imgbalance"), default=None)

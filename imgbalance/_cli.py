@@ -146,9 +146,9 @@ def build_parser():
         help="the classifier of every strategy (default: linear-svc)",
     )
     compare.add_argument(
-        "--C", dest="C", type=_float_list, default=[0.01, 0.1, 1.0], metavar="LIST",
+        "--C", dest="C", type=_float_list, default=[0.003, 0.01, 0.03], metavar="LIST",
         help="comma-separated regularisation values searched for every strategy "
-        "(C, or alpha = 1/C for ridge; default: 0.01,0.1,1)",
+        "(C, or alpha = 1/C for ridge; default: 0.003,0.01,0.03)",
     )
     compare.add_argument("--cv", type=_positive_int, default=3, metavar="K",
                          help="number of cross-validation folds (default: 3)")
