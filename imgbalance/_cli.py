@@ -309,7 +309,7 @@ def _write_outputs(outdir, rows, best, y_test, y_best, names, log):
     except ImportError:
         log("matplotlib is not installed: no PNG plots (pip install 'imgbalance[plot]')")
         return
-    fig, ax = plt.subplots(figsize=(max(6, len(names) * 0.9), 4.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(max(7, len(names) * 1.1), 4.5), layout="constrained")
     width = 0.8 / len(rows)
     positions = np.arange(len(names))
     for i, row in enumerate(rows):
@@ -318,7 +318,7 @@ def _write_outputs(outdir, rows, best, y_test, y_best, names, log):
     ax.set_ylabel("recall on the test split")
     ax.set_ylim(0, 1)
     ax.set_title("Per-class recall by strategy")
-    ax.legend(fontsize="small", ncols=2)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), title="strategy")
     fig.savefig(outdir / "recall_by_strategy.png", dpi=100)
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(7, 6), layout="constrained")

@@ -1,13 +1,12 @@
 """Chunked, parallel evaluation of batch kernels.
 
 Kernels are pure functions of a batch of images.  :func:`map_chunks` cuts
-the batch into chunks of a fixed size (independent of ``n_jobs``, so that
-results -- random ones included -- do not depend on the number of
-workers), runs the kernel on every chunk with scikit-learn's
-:class:`~sklearn.utils.parallel.Parallel` (which carries the scikit-learn
-configuration to the workers) and writes each result into one
-preallocated output array as it arrives, so peak memory stays close to
-the output plus a few chunks.
+the batch into chunks, runs the kernel on every chunk with scikit-learn's
+:class:`~sklearn.utils.parallel.Parallel` (threads sharing memory) and
+writes each result into one preallocated output array, so peak memory
+stays close to the output plus a chunk's temporaries per thread.  Kernels
+are deterministic functions of their chunk (all randomness is drawn before
+chunking), so results do not depend on ``n_jobs`` or the chunk size.
 """
 
 import sys
@@ -36,18 +35,24 @@ def _in_dask_worker():
     return True
 
 
+def _write_chunk(func, out, out_slice, args):
+    out[out_slice] = func(*args)
+
+
 def map_chunks(func, tasks, *, out, n_jobs=None):
     """Run ``func(*args)`` for every ``(out_slice, args)`` in ``tasks``.
 
-    Each call returns the rows of ``out[out_slice]``.  With one effective
-    job (or one task) everything runs in this process; otherwise the tasks
-    are dispatched with :class:`sklearn.utils.parallel.Parallel` and written
-    into ``out`` in order, as they complete.
+    Each call returns the rows of ``out[out_slice]``, which are written into
+    ``out`` in place.  With one effective job (or one task) everything runs
+    in this thread.  Otherwise the tasks run in threads
+    (``require="sharedmem"``): the kernels spend their time in NumPy calls
+    that release the GIL, and writing into the shared output avoids sending
+    every result back from a worker process (with processes, measured 2x
+    *slower* than one thread for HOG on Fashion-MNIST; threads, 1.6x faster).
 
     Inside a dask.distributed worker the chunks run sequentially: the
-    cluster already runs one task per worker thread, and nested process
-    pools there would oversubscribe the machine.  (Inside joblib's own
-    workers, joblib itself limits nested parallelism.)
+    cluster already runs one task per worker thread, and more threads there
+    would oversubscribe the machine.
     """
     tasks = list(tasks)  # the inputs of the tasks are views or small chunk copies
     n_jobs_eff = min(effective_n_jobs(n_jobs), len(tasks)) if tasks else 1
@@ -57,10 +62,7 @@ def map_chunks(func, tasks, *, out, n_jobs=None):
         for out_slice, args in tasks:
             out[out_slice] = func(*args)
         return out
-    results = Parallel(n_jobs=n_jobs_eff, return_as="generator")(
-        delayed(func)(*args) for _, args in tasks
+    Parallel(n_jobs=n_jobs_eff, require="sharedmem")(
+        delayed(_write_chunk)(func, out, out_slice, args) for out_slice, args in tasks
     )
-    for (out_slice, _), result in zip(tasks, results):
-        out[out_slice] = result
     return out
-
