@@ -138,7 +138,7 @@ def main(argv=None):
             extra = peak - out.nbytes
             equal = np.array_equal(out, ref)
             maxdiff = float(np.max(np.abs(out - ref))) if out.shape == ref.shape else float("nan")
-            note = "" if n_jobs == 1 else " (parent only)"
+            note = ""
             print(f"{label:48s} {t:8.2f} s {n / t:10.0f} img/s {t_ref / t:6.1f}x"
                   f"   peak {peak / 2**20:.1f} MiB = {peak / out.nbytes:.2f}x output,"
                   f" extra {extra / 2**20:.1f} MiB = {extra / out.nbytes:.2f}x output{note};"
