@@ -7,7 +7,6 @@ release that moves them breaks this file only.
 """
 
 from imblearn.utils import check_target_type
-from imblearn.utils._tags import get_tags as get_imblearn_tags
 from sklearn.base import _fit_context
 from sklearn.utils.validation import _check_feature_names_in
 from sklearn.utils._param_validation import (
@@ -27,5 +26,4 @@ __all__ = [
     "_check_feature_names_in",
     "_fit_context",
     "check_target_type",
-    "get_imblearn_tags",
 ]

@@ -5,7 +5,7 @@ from imblearn.base import BaseSampler
 from imblearn.over_sampling import RandomOverSampler
 from sklearn.base import clone
 
-from ._compat import HasMethods, get_imblearn_tags
+from ._compat import HasMethods
 from ._validation import restore_layout, validate_sampler_input
 
 __all__ = ["ImageResampler"]
@@ -96,7 +96,7 @@ class ImageResampler(BaseSampler):
         return RandomOverSampler() if self.sampler is None else self.sampler
 
     def _inner_tags(self):
-        return get_imblearn_tags(self._inner())
+        return self._inner().__sklearn_tags__()
 
     def _fit_resample(self, X, y):
         self.sampler_ = clone(self._inner())
@@ -133,5 +133,8 @@ class ImageResampler(BaseSampler):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.string = False
-        tags.sampler_tags.sample_indices = inner.sampler_tags.sample_indices
+        inner_sampler_tags = getattr(inner, "sampler_tags", None)
+        tags.sampler_tags.sample_indices = bool(
+            getattr(inner_sampler_tags, "sample_indices", False)
+        )
         return tags

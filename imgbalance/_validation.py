@@ -95,6 +95,19 @@ def _shape_str(shape):
     return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def _densify_sparse_frame(X):
+    """A dataframe of pandas sparse columns, as a dense dataframe.
+
+    Images are dense; scikit-learn versions differ in whether they turn such
+    a frame into a scipy sparse matrix (refused) or a dense array.
+    """
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None and hasattr(X, "sparse"):
+        if any(type(dtype).__name__ == "SparseDtype" for dtype in dtypes):
+            return X.sparse.to_dense()
+    return X
+
+
 def validate_images(
     estimator,
     X,
@@ -134,6 +147,7 @@ def validate_images(
     """
     name = type(estimator).__name__
     image_shape = check_image_shape(image_shape)
+    X = _densify_sparse_frame(X)
     check_params = dict(
         accept_sparse=False,
         allow_nd=True,

@@ -93,18 +93,7 @@ def test_sklearn_compatible_estimator(estimator, check):
 SAMPLERS = [est for est in ESTIMATORS if hasattr(est, "fit_resample")]
 
 
-def _expected_failed_sampler_checks(estimator):
-    return {
-        "check_samplers_pandas_sparse": (
-            "images are dense: a dataframe of sparse columns is refused with "
-            "a TypeError asking for .toarray(), as for scipy sparse input."
-        )
-    }
-
-
-@imblearn_checks.parametrize_with_checks(
-    SAMPLERS, expected_failed_checks=_expected_failed_sampler_checks
-)
+@imblearn_checks.parametrize_with_checks(SAMPLERS)
 def test_imblearn_compatible_sampler(estimator, check):
     check(estimator)
 

@@ -740,7 +740,7 @@ def warp_affine(images, matrices, *, order=1, mode="nearest", cval=0.0):
 
     See Also
     --------
-    random_affine_matrices : Keras-style random matrices for this function.
+    imgbalance.AugmentationOverSampler : Random Keras-style transforms over-sampling rare classes.
     scipy.ndimage.affine_transform : The per-image reference it reproduces.
 
     Notes
