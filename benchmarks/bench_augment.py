@@ -23,7 +23,6 @@ Usage: python benchmarks/bench_augment.py [--quick] [--n-jobs N]
 """
 
 import argparse
-import gzip
 import os
 import time
 import tracemalloc
@@ -47,9 +46,9 @@ PARAMS = dict(
 
 
 def load_fashion(n):
-    with gzip.open(FMNIST) as f:
-        data = np.frombuffer(f.read(), np.uint8, offset=16)
-    return data.reshape(-1, 28, 28)[:n].copy()
+    from imgbalance.datasets import load_idx
+
+    return load_idx(FMNIST)[:n].copy()
 
 
 def make_large(n):

@@ -25,7 +25,6 @@ Usage::
 
 import argparse
 import gc
-import gzip
 import os
 import sys
 import time
@@ -39,18 +38,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATA = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
-
-
-def load_idx_images(path, count=None):
-    """Read an IDX3 uint8 image file (optionally gzip-compressed)."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as f:
-        magic, n, rows, cols = np.frombuffer(f.read(16), dtype=">u4")
-        if magic != 2051:
-            raise ValueError(f"{path} is not an IDX3 image file (magic {magic}).")
-        n = int(n) if count is None else min(int(n), int(count))
-        data = f.read(n * int(rows) * int(cols))
-    return np.frombuffer(data, dtype=np.uint8).reshape(n, int(rows), int(cols))
 
 
 def make_batched(ppc, n_jobs):
@@ -113,7 +100,9 @@ def main(argv=None):
     from skimage import __version__ as skimage_version
     from skimage.feature import hog
 
-    X = load_idx_images(args.data, n_images)
+    from imgbalance.datasets import load_idx
+
+    X = load_idx(args.data)[:n_images]
     print(f"Fashion-MNIST: {X.shape[0]} images {X.shape[1:]} {X.dtype}; "
           f"numpy {np.__version__}, scikit-image {skimage_version}, "
           f"{os.cpu_count()} CPUs")

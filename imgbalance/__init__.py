@@ -12,7 +12,7 @@ from ._image_resampler import ImageResampler
 from ._reshape import ImageFlattener, ImageReshaper
 from ._search import STRATEGIES, describe_strategy, make_resampling_search
 from ._version import __version__
-from . import datasets
+from . import datasets  # noqa: F401  (imgbalance.datasets on import)
 from .augmentation import AugmentationOverSampler
 
 __all__ = [

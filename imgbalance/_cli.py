@@ -41,21 +41,22 @@ def _positive_float(text):
     return value
 
 
-def _positive_int(text):
+def _int(text):
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _positive_int(text):
+    value = _int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
     return value
 
 
 def _n_jobs(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    value = _int(text)
     if value == 0:
         raise argparse.ArgumentTypeError("n_jobs cannot be 0 (use 1, N or -1 for all cores)")
     return value

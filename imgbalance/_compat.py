@@ -11,17 +11,13 @@ from sklearn.base import _fit_context
 from sklearn.utils.validation import _check_feature_names_in
 from sklearn.utils._param_validation import (
     HasMethods,
-    Hidden,
     Interval,
-    RealNotInt,
     StrOptions,
 )
 
 __all__ = [
     "HasMethods",
-    "Hidden",
     "Interval",
-    "RealNotInt",
     "StrOptions",
     "_check_feature_names_in",
     "_fit_context",

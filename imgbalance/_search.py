@@ -342,14 +342,4 @@ def make_resampling_search(
     from sklearn.experimental import enable_halving_search_cv  # noqa: F401
     from sklearn.model_selection import HalvingGridSearchCV
 
-    return HalvingGridSearchCV(
-        pipeline,
-        grids,
-        scoring=scoring,
-        cv=cv,
-        n_jobs=n_jobs,
-        refit=refit,
-        verbose=verbose,
-        error_score=error_score,
-        random_state=random_state,
-    )
+    return HalvingGridSearchCV(pipeline, grids, random_state=random_state, **common)

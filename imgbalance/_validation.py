@@ -21,6 +21,7 @@ This module is the only one that knows these rules; estimators call
 """
 
 import numbers
+from numbers import Real
 from math import prod
 
 import numpy as np
@@ -31,6 +32,7 @@ from ._compat import check_target_type
 __all__ = [
     "check_image_shape",
     "check_int_pair",
+    "check_range_pair",
     "reject_bool",
     "restore_layout",
     "validate_images",
@@ -79,6 +81,30 @@ def check_int_pair(value, *, name, minimum=1):
             f"got {value!r}."
         )
     return (int(value[0]), int(value[1]))
+
+
+def check_range_pair(value, *, name, low_bound, allow_scalar):
+    """Validate a (low, high) range with low_bound < low <= high; return floats.
+
+    With ``allow_scalar``, a float z means ``(1 - z, 1 + z)`` (Keras zoom_range).
+    """
+    if allow_scalar and isinstance(value, Real) and not isinstance(value, bool):
+        return (1.0 - float(value), 1.0 + float(value))
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)
+        and np.all(np.isfinite(value))
+        and low_bound < value[0] <= value[1]
+    ):
+        return (float(value[0]), float(value[1]))
+    raise ValueError(
+        f"{name} must be a pair (low, high) with {low_bound} < low <= high"
+        + (" or a float in [0, 1)" if allow_scalar else "")
+        + f"; got {value!r}."
+    )
 
 
 def reject_bool(images, estimator):

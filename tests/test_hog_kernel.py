@@ -4,7 +4,6 @@ The independent reference is ``skimage.feature.hog`` called once per image;
 the kernel is expected to match it bit for bit.
 """
 
-import gzip
 import importlib.util
 import itertools
 import os
@@ -161,21 +160,13 @@ def test_more_images_than_one_internal_chunk(monkeypatch):
 # ---------------------------------------------------------------- real images
 
 
-def _read_idx_images(path, count):
-    with gzip.open(path, "rb") as f:
-        header = f.read(16)
-        magic, n, rows, cols = np.frombuffer(header, dtype=">u4")
-        assert magic == 2051
-        count = min(count, int(n))
-        data = f.read(count * int(rows) * int(cols))
-    return np.frombuffer(data, dtype=np.uint8).reshape(count, int(rows), int(cols))
-
-
 @pytest.fixture(scope="module")
 def fashion_mnist():
     if not FASHION_MNIST.exists():
         pytest.skip(f"Fashion-MNIST not found at {FASHION_MNIST}")
-    return _read_idx_images(FASHION_MNIST, 500)
+    from imgbalance.datasets import load_idx
+
+    return load_idx(FASHION_MNIST)[:500]
 
 
 @pytest.mark.parametrize("pixels_per_cell", [(4, 4), (7, 7)])

@@ -11,7 +11,6 @@ parameters; flatten then reshape is the identity; outputs for a given
 from collections import Counter
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from imblearn.utils import check_sampling_strategy

@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 
 from .._compat import Interval, StrOptions
 from .._parallel import chunk_slices, map_chunks
-from .._validation import restore_layout, validate_sampler_input
+from .._validation import check_range_pair, restore_layout, validate_sampler_input
 from ._augment import apply_augmentation, draw_augmentation
 
 __all__ = ["AugmentationOverSampler"]
@@ -19,27 +19,6 @@ __all__ = ["AugmentationOverSampler"]
 # small enough to bound the memory of a task.  The output does not depend
 # on it: every random draw is made up front for the whole batch.
 _CHUNK_PIXELS = 1024 * 28 * 28
-
-
-def _check_pair(value, *, name, low_bound, allow_scalar):
-    """A (low, high) pair with low_bound <= low <= high, as a float tuple."""
-    if allow_scalar and isinstance(value, Real) and not isinstance(value, bool):
-        return (1.0 - float(value), 1.0 + float(value))
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if (
-        isinstance(value, (tuple, list))
-        and len(value) == 2
-        and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)
-        and np.all(np.isfinite(value))
-        and low_bound < value[0] <= value[1]
-    ):
-        return (float(value[0]), float(value[1]))
-    raise ValueError(
-        f"{name} must be a pair (low, high) with {low_bound} < low <= high"
-        + (" or a float in [0, 1)" if allow_scalar else "")
-        + f"; got {value!r}."
-    )
 
 
 @Substitution(sampling_strategy=BaseOverSampler._sampling_strategy_docstring)
@@ -232,12 +211,12 @@ class AugmentationOverSampler(BaseOverSampler):
         return validate_sampler_input(self, X, y)
 
     def _augmentation_params(self):
-        zoom_range = _check_pair(
+        zoom_range = check_range_pair(
             self.zoom_range, name="zoom_range", low_bound=0, allow_scalar=True
         )
         brightness_range = None
         if self.brightness_range is not None:
-            brightness_range = _check_pair(
+            brightness_range = check_range_pair(
                 self.brightness_range,
                 name="brightness_range",
                 low_bound=0,
