@@ -10,14 +10,19 @@ Workloads
 
 Contenders
   (a) imgbalance.augmentation.warp_affine + random_affine_matrices (one thread);
-  (b) imgbalance.AugmentationOverSampler end to end (n_jobs=--n-jobs), labels
-      built so that exactly N new images are generated;
+  (b) imgbalance.AugmentationOverSampler end to end, n_jobs=1 and
+      n_jobs=--n-jobs (default: all cores), labels built so that exactly N
+      new images are generated;
   (c) per-image scipy.ndimage.affine_transform loop (what Keras'
       ImageDataGenerator does), one call per channel;
-  (d) albumentations A.Affine per-image loop (optional);
+  (d) albumentations A.Affine per-image loop (optional), with OpenCV's
+      default number of threads and with 1 thread;
   (e) OpenCV cv2.warpAffine per-image loop (optional), default threads and 1 thread.
 
-Prints images/s, ours/reference ratios and the peak traced memory of each.
+Prints images/s, ours/reference ratios and the peak traced memory of each,
+then the issue's targets at equal thread counts: warp_affine / scipy loop
+(target >= 4), sampler n_jobs=1 / albumentations 1 thread and sampler
+n_jobs=N / albumentations N threads (target > 1), and the distance to OpenCV.
 
 Usage: python benchmarks/bench_augment.py [--quick] [--n-jobs N]
 """
@@ -171,43 +176,67 @@ def bench(name, images, n_jobs, quick):
     print(f"\n== {name}: {n} images of shape {images.shape[1:]} {images.dtype} ==")
     mats = random_affine_matrices(np.random.default_rng(0), n, images.shape[1:3], **PARAMS)
     rows = {}
-    rows["(a) warp_affine"] = timed(lambda: ours(images), n, repeat=3)
-    fn = sampler_fn(images, n_jobs)
-    if fn is not None:
-        rows[f"(b) AugmentationOverSampler n_jobs={n_jobs}"] = timed(fn, n, repeat=2)
+    rows["(a) warp_affine (1 thread)"] = timed(lambda: ours(images), n, repeat=3)
+    for jobs in sorted({1, n_jobs}):
+        fn = sampler_fn(images, jobs)
+        if fn is not None:
+            rows[f"(b) AugmentationOverSampler n_jobs={jobs}"] = timed(fn, n, repeat=2)
     n_ref = min(n, 2000 if images.ndim == 3 else 200) if quick else n
     sub, sub_m = images[:n_ref], mats[:n_ref]
     rows["(c) scipy affine_transform loop"] = timed(lambda: scipy_loop(sub, sub_m), n_ref)
-    fn = albu_fn(images)
-    if fn is not None:
-        rows["(d) albumentations A.Affine loop"] = timed(fn, n)
+    threads = None
     try:
         import cv2
 
-        mxy = cv2_matrices(mats)
         threads = cv2.getNumThreads()
+    except ImportError as exc:
+        print(f"  (e) OpenCV not installed: {exc}")
+    fn = albu_fn(images)
+    if fn is not None:
+        rows[f"(d) albumentations loop ({threads} threads)"] = timed(fn, n, repeat=2)
+        cv2.setNumThreads(1)
+        rows["(d) albumentations loop (1 thread)"] = timed(fn, n, repeat=2)
+        cv2.setNumThreads(threads)
+    if threads is not None:
+        mxy = cv2_matrices(mats)
         rows[f"(e) cv2.warpAffine loop ({threads} threads)"] = timed(lambda: cv2_loop(images, mxy), n, repeat=3)
         cv2.setNumThreads(1)
         rows["(e) cv2.warpAffine loop (1 thread)"] = timed(lambda: cv2_loop(images, mxy), n, repeat=3)
         cv2.setNumThreads(threads)
-        # correctness cross-check: the warp itself vs scipy on a few images
-        k = 20
-        d = np.abs(warp_affine(images[:k], mats[:k]).astype(int) - scipy_loop(images[:k], mats[:k]))
-        print(f"  check: warp_affine vs scipy on {k} images: max |diff| = {d.max()}")
-    except ImportError as exc:
-        print(f"  (e) OpenCV not installed: {exc}")
+    # correctness cross-check: the warp itself vs scipy on a few images
+    k = 20
+    d = np.abs(warp_affine(images[:k], mats[:k]).astype(int) - scipy_loop(images[:k], mats[:k]))
+    print(f"  check: warp_affine vs scipy on {k} images: max |diff| = {d.max()}")
 
-    ours_rate = rows["(a) warp_affine"][0]
-    print(f"  {'method':46s} {'img/s':>10s} {'ours/this':>10s} {'peak MB':>9s}")
+    ours_rate = rows["(a) warp_affine (1 thread)"][0]
+    print(f"  {'method':46s} {'img/s':>10s} {'(a)/this':>10s} {'peak MB':>9s}")
     for label, (rate, peak) in rows.items():
         print(f"  {label:46s} {rate:10.0f} {ours_rate / rate:10.2f} {peak:9.1f}")
+
+    def ratio(a, b):
+        return rows[a][0] / rows[b][0] if a in rows and b in rows else float("nan")
+
+    print("  targets, at equal thread counts:")
+    print(f"    warp_affine / scipy loop                         "
+          f"{ratio('(a) warp_affine (1 thread)', '(c) scipy affine_transform loop'):6.2f}"
+          "  (target >= 4)")
+    print(f"    sampler n_jobs=1 / albumentations 1 thread       "
+          f"{ratio('(b) AugmentationOverSampler n_jobs=1', '(d) albumentations loop (1 thread)'):6.2f}"
+          "  (target > 1)")
+    if threads is not None and threads > 1:
+        print(f"    sampler n_jobs={n_jobs} / albumentations {threads} threads      "
+              f"{ratio(f'(b) AugmentationOverSampler n_jobs={n_jobs}', f'(d) albumentations loop ({threads} threads)'):6.2f}"
+              "  (target > 1)")
+    print(f"    sampler n_jobs=1 / OpenCV loop 1 thread          "
+          f"{ratio('(b) AugmentationOverSampler n_jobs=1', '(e) cv2.warpAffine loop (1 thread)'):6.2f}")
     return rows
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller workloads")
-    parser.add_argument("--n-jobs", type=int, default=1, help="n_jobs of the sampler (b)")
+    parser.add_argument("--n-jobs", type=int, default=os.cpu_count(),
+                        help="n_jobs of the second sampler run (b); default: all cores")
     args = parser.parse_args()
     n_small, n_large = (2000, 200) if args.quick else (10000, 1000)
     print(f"CPU cores: {os.cpu_count()}; load average: {os.getloadavg()}")

@@ -14,7 +14,7 @@ import sys
 from joblib import effective_n_jobs
 from sklearn.utils.parallel import Parallel, delayed
 
-__all__ = ["chunk_slices", "map_chunks"]
+__all__ = ["chunk_slices", "effective_chunk_jobs", "map_chunks"]
 
 
 def chunk_slices(n, chunk_size):
@@ -35,15 +35,28 @@ def _in_dask_worker():
     return True
 
 
-def _write_chunk(func, out, out_slice, args):
-    out[out_slice] = func(*args)
+def _write_chunk(func, out, out_slice, args, in_place):
+    if in_place:
+        func(*args, out=out[out_slice])
+    else:
+        out[out_slice] = func(*args)
 
 
-def map_chunks(func, tasks, *, out, n_jobs=None):
+def effective_chunk_jobs(n_jobs, n_tasks):
+    """Number of threads :func:`map_chunks` uses for ``n_tasks`` tasks."""
+    n_jobs_eff = min(effective_n_jobs(n_jobs), n_tasks) if n_tasks else 1
+    if n_jobs_eff > 1 and _in_dask_worker():
+        n_jobs_eff = 1
+    return n_jobs_eff
+
+
+def map_chunks(func, tasks, *, out, n_jobs=None, in_place=False):
     """Run ``func(*args)`` for every ``(out_slice, args)`` in ``tasks``.
 
     Each call returns the rows of ``out[out_slice]``, which are written into
-    ``out`` in place.  With one effective job (or one task) everything runs
+    ``out`` in place; with ``in_place=True`` the call is
+    ``func(*args, out=out[out_slice])`` and writes them itself, which saves a
+    copy of every result.  With one effective job (or one task) everything runs
     in this thread.  Otherwise the tasks run in threads
     (``require="sharedmem"``): the kernels spend their time in NumPy calls
     that release the GIL, and writing into the shared output avoids sending
@@ -55,14 +68,13 @@ def map_chunks(func, tasks, *, out, n_jobs=None):
     would oversubscribe the machine.
     """
     tasks = list(tasks)  # the inputs of the tasks are views or small chunk copies
-    n_jobs_eff = min(effective_n_jobs(n_jobs), len(tasks)) if tasks else 1
-    if n_jobs_eff > 1 and _in_dask_worker():
-        n_jobs_eff = 1
+    n_jobs_eff = effective_chunk_jobs(n_jobs, len(tasks))
     if n_jobs_eff <= 1:
         for out_slice, args in tasks:
-            out[out_slice] = func(*args)
+            _write_chunk(func, out, out_slice, args, in_place)
         return out
     Parallel(n_jobs=n_jobs_eff, require="sharedmem")(
-        delayed(_write_chunk)(func, out, out_slice, args) for out_slice, args in tasks
+        delayed(_write_chunk)(func, out, out_slice, args, in_place)
+        for out_slice, args in tasks
     )
     return out

@@ -228,3 +228,31 @@ def test_inside_balanced_bagging_on_flattened_images(imbalanced):
     fitted_sampler = clf.estimators_[0].steps[0][1]
     assert isinstance(fitted_sampler, AugmentationOverSampler)
     assert fitted_sampler.sampling_strategy == "auto"
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_apply_augmentation_sources_and_out(dtype):
+    # the kernel entry the sampler uses: warp chosen originals, scale their
+    # brightness, write straight into the output, leave the input alone
+    from imgbalance.augmentation._augment import (
+        apply_augmentation, draw_augmentation, scale_brightness,
+    )
+    from imgbalance.augmentation import warp_affine
+
+    rng = np.random.default_rng(5)
+    X = (rng.random((6, 11, 9, 3)) * 255).astype(dtype)
+    before = X.copy()
+    sources = np.array([5, 0, 0, 3, 5, 2, 1])
+    mats, factors = draw_augmentation(rng, sources.size, (11, 9), rotation_range=20,
+                                      zoom_range=(0.9, 1.1), brightness_range=(0.5, 1.5))
+    out = np.zeros((sources.size, 11, 9, 3), dtype=dtype)
+    res = apply_augmentation(X, mats, factors, sources=sources, out=out)
+    assert res is out
+    expected = scale_brightness(warp_affine(X[sources], mats), factors)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(apply_augmentation(X, mats, factors, sources=sources), expected)
+    np.testing.assert_array_equal(X, before)
+    # in place on its own input gives the same as out of place
+    copy = expected.copy()
+    assert scale_brightness(copy, factors, out=copy) is copy
+    np.testing.assert_array_equal(copy, scale_brightness(expected, factors))

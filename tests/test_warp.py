@@ -406,3 +406,37 @@ def test_uint8_fast_path_larger_rgb_images():
     x = np.stack([base, base[::-1], base[:, ::-1]])
     m = random_affine_matrices(rng, 3, (260, 270), **AUG)
     np.testing.assert_array_equal(warp_affine(x, m), scipy_reference(x, m, 1, "nearest", 0.0))
+
+
+# ---------------------------------------------------------------------------
+# kernel entry used by the sampler: chosen sources, in-place output, blocks
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "dtype, shape, order, mode",
+    [
+        (np.uint8, (9, 13, 17), 1, "nearest"),  # fast path, one channel
+        (np.uint8, (9, 13, 17, 3), 1, "nearest"),  # fast path, packed channels
+        (np.uint8, (9, 13, 17, 3), 0, "constant"),  # general path
+        (np.float64, (9, 13, 17, 2), 1, "reflect"),  # general path, float
+    ],
+)
+@pytest.mark.parametrize("block_pixels", [None, 40, 300, 10**6])
+def test_warp_into_sources_equals_gathered_warp(dtype, shape, order, mode, block_pixels):
+    from imgbalance.augmentation._warp import _warp_into
+
+    rng = np.random.default_rng(31)
+    x = make_images(rng, shape, dtype)
+    before = x.copy()
+    sources = rng.integers(0, shape[0], 23)  # repeats, any order
+    m = hard_matrices(rng, sources.size, *shape[1:3])
+    out = np.full((sources.size, *shape[1:]), 7, dtype=dtype)
+    res = _warp_into(x, m[:, :2], out, order=order, mode=mode, cval=3.0,
+                     sources=sources, block_pixels=block_pixels)
+    assert res is out
+    expected = warp_affine(x[sources], m, order=order, mode=mode, cval=3.0)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(x, before)
+    if dtype == np.uint8:  # and warp_affine itself is exact against SciPy
+        np.testing.assert_array_equal(
+            expected, scipy_reference(x[sources], m, order, mode, 3.0)
+        )

@@ -11,23 +11,29 @@ Draw order: the affine parameters of every image (one block, see
 
 import numpy as np
 
-from ._warp import random_affine_matrices, warp_affine
+from ._warp import _warp_into, random_affine_matrices
 
 __all__ = ["apply_augmentation", "draw_augmentation", "scale_brightness"]
 
 
-def scale_brightness(images, factors):
+def scale_brightness(images, factors, out=None):
     """Multiply each image by its factor; integer images are rounded and clipped.
 
-    Returns a new array of the dtype of ``images``.
+    Returns a new array of the dtype of ``images``, or writes into ``out``
+    (which may be ``images`` itself) and returns it.
     """
     shape = (-1,) + (1,) * (images.ndim - 1)
     factors = np.asarray(factors, dtype=np.float64).reshape(shape)
+    if out is None:
+        out = np.empty_like(images)
     if np.issubdtype(images.dtype, np.integer):
         info = np.iinfo(images.dtype)
         scaled = np.rint(images * factors)
-        return np.clip(scaled, info.min, info.max).astype(images.dtype)
-    return (images * factors.astype(images.dtype)).astype(images.dtype, copy=False)
+        np.clip(scaled, info.min, info.max, out=scaled)
+        np.copyto(out, scaled, casting="unsafe")
+    else:
+        np.multiply(images, factors.astype(images.dtype), out=out)
+    return out
 
 
 def draw_augmentation(
@@ -83,12 +89,33 @@ def draw_augmentation(
     return matrices, factors
 
 
-def apply_augmentation(images, matrices, factors=None, *, order=1, mode="nearest", cval=0.0):
-    """Warp each image by its matrix, then scale its brightness.
+def apply_augmentation(
+    images,
+    matrices,
+    factors=None,
+    *,
+    order=1,
+    mode="nearest",
+    cval=0.0,
+    sources=None,
+    out=None,
+    block_pixels=None,
+):
+    """Warp images by their matrices, then scale their brightness.
 
-    Returns a new array of the shape and dtype of ``images``.
+    New image ``i`` is ``images[sources[i]]`` (``images[i]`` when ``sources``
+    is None) warped by ``matrices[i]`` and multiplied by ``factors[i]``.  The
+    result, of shape ``(len(matrices), *images.shape[1:])`` and the dtype of
+    ``images``, is written into ``out`` when given (no other copy is made)
+    and returned.  ``block_pixels`` is passed to the warp kernel.
     """
-    out = warp_affine(images, matrices, order=order, mode=mode, cval=cval)
+    mats = np.asarray(matrices, dtype=np.float64)[:, :2, :]
+    if out is None:
+        out = np.empty((len(mats), *images.shape[1:]), dtype=images.dtype)
+    _warp_into(
+        images, mats, out, order=order, mode=mode, cval=cval,
+        sources=sources, block_pixels=block_pixels,
+    )
     if factors is not None:
-        out = scale_brightness(out, factors)
+        scale_brightness(out, factors, out=out)
     return out

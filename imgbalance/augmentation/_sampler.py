@@ -9,16 +9,29 @@ from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 
 from .._compat import Interval, StrOptions
-from .._parallel import chunk_slices, map_chunks
+from .._parallel import chunk_slices, effective_chunk_jobs, map_chunks
 from .._validation import check_range_pair, restore_layout, validate_sampler_input
 from ._augment import apply_augmentation, draw_augmentation
 
 __all__ = ["AugmentationOverSampler"]
 
-# Pixels per augmentation task: large enough to amortise task overheads,
-# small enough to bound the memory of a task.  The output does not depend
-# on it: every random draw is made up front for the whole batch.
-_CHUNK_PIXELS = 1024 * 28 * 28
+# Most pixels (values) per augmentation task.  The warp kernel works in
+# cache-sized blocks inside a task and writes straight into the output, so a
+# task's memory does not grow with it; large tasks amortise the set-up of the
+# kernel's work buffers.  The output does not depend on it: every random draw
+# is made up front for the whole batch.
+_CHUNK_PIXELS = 1 << 24
+# Output pixels per block of the warp kernel when several threads run it.
+# Between NumPy calls a thread holds the GIL, so threads scale better with
+# fewer, longer calls, until the blocks leave the caches.  Measured with 2
+# threads on 400 images of 224x224x3: 1.20x one thread with blocks of 2**16
+# pixels (the single-thread default), 1.29x with 2**17, 1.11x with 2**18.
+_THREADED_BLOCK_PIXELS = 1 << 17
+
+
+def _augment_chunk(images, matrices, factors, sources, *, out, **warp):
+    """Write the augmented ``images[sources]`` into ``out`` (a task of map_chunks)."""
+    apply_augmentation(images, matrices, factors, sources=sources, out=out, **warp)
 
 
 @Substitution(sampling_strategy=BaseOverSampler._sampling_strategy_docstring)
@@ -255,19 +268,29 @@ class AugmentationOverSampler(BaseOverSampler):
         rng = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
         matrices, factors = draw_augmentation(rng, sources.size, self.image_shape_[:2], **draw)
 
-        # Originals first, then the new images written in place by chunks.
+        # Originals first, then the new images, warped by chunks straight
+        # from the originals into their place (no gathered copy of the sources).
         resampled = np.empty((len(images) + sources.size, *self.image_shape_), dtype=images.dtype)
         resampled[: len(images)] = images
-        chunk = max(1, self._chunk_pixels // int(np.prod(self.image_shape_)))
+        # equal tasks, at least one per thread
+        n_values = sources.size * int(np.prod(self.image_shape_))
+        n_tasks = max(1, -(-n_values // self._chunk_pixels))
+        n_threads = effective_chunk_jobs(self.n_jobs, sources.size)
+        if n_threads > 1:
+            n_tasks = -(-n_tasks // n_threads) * n_threads
+            # threads share the GIL between NumPy calls: fewer, longer calls
+            warp["block_pixels"] = _THREADED_BLOCK_PIXELS
+        slices = chunk_slices(sources.size, -(-sources.size // n_tasks))
         tasks = (
-            (s, (images[sources[s]], matrices[s], None if factors is None else factors[s]))
-            for s in chunk_slices(sources.size, chunk)
+            (s, (images, matrices[s], None if factors is None else factors[s], sources[s]))
+            for s in slices
         )
         map_chunks(
-            partial(apply_augmentation, **warp),
+            partial(_augment_chunk, **warp),
             tasks,
             out=resampled[len(images) :],
             n_jobs=self.n_jobs,
+            in_place=True,
         )
         X_resampled = restore_layout(resampled, X.ndim)
         y_resampled = np.concatenate([y, y[sources]])

@@ -381,8 +381,11 @@ _NEAR = 8
 _MAGIC = np.float32(256.5 + _NEAR * 2.0**-_FRAC_BITS)
 
 
-def _exact_u8_nearest_bilinear(images, mats, pix):
+def _exact_u8_nearest_bilinear(images, mats, pix, sources=None):
     """SciPy's own float64 computation at flat output pixels ``pix``, rounded.
+
+    Output image ``i`` is the warp of ``images[sources[i]]`` (of ``images[i]``
+    when ``sources`` is None) by ``mats[i]``.
 
     Mirrors ``NI_GeometricTransform`` for order 1 and mode "nearest": the input
     coordinate is ``(offset + row * m0) + col * m1``; the filter starts at its
@@ -398,6 +401,8 @@ def _exact_u8_nearest_bilinear(images, mats, pix):
     rr = rr.astype(np.float64)
     cc = cc.astype(np.float64)
     m = mats[img]
+    if sources is not None:
+        img = sources[img]
     taps = []
     for d, length in ((0, h), (1, w)):
         coord = m[:, d, 2] + rr * m[:, d, 0]
@@ -466,16 +471,18 @@ class _FastU8Bilinear:
       in the CPU caches, so the output equals SciPy's.
     """
 
-    def __init__(self, images, mats, out):
-        self.images, self.mats, self.out = images, mats, out
-        n, h, w = images.shape[:3]
+    def __init__(self, images, mats, out, sources=None, block_pixels=None):
+        self.images, self.mats, self.out, self.sources = images, mats, out, sources
+        n = len(mats)
+        h, w = images.shape[1:3]
         c = images.shape[3] if images.ndim == 4 else 1
         self.c, self.h, self.w, self.H, self.W = c, h, w, h + 2, w + 2
         self.hw = h * w
-        if self.hw <= _FAST_CHUNK_PIXELS:
-            self.group, self.band = max(1, _FAST_CHUNK_PIXELS // self.hw), h
+        block_pixels = _FAST_CHUNK_PIXELS if block_pixels is None else block_pixels
+        if self.hw <= block_pixels:
+            self.group, self.band = max(1, block_pixels // self.hw), h
         else:
-            self.group, self.band = 1, max(1, _FAST_CHUNK_PIXELS // w)
+            self.group, self.band = 1, max(1, block_pixels // w)
         block = min(n, self.group) * self.band * w
         g = np.empty((3, self.band, w))
         g[0] = np.arange(self.band, dtype=np.float64)[:, None]
@@ -664,13 +671,19 @@ class _FastU8Bilinear:
         np.less_equal(tmp, 2 * _NEAR, out=flag)
 
     def run(self):
-        images, mats = self.images, self.mats
-        n, h, c, hw = images.shape[0], self.h, self.c, self.hw
+        images, mats, sources = self.images, self.mats, self.sources
+        n, h, c, hw = len(mats), self.h, self.c, self.hw
         out_all = self.out.reshape(n * hw, c)
         pending = 0
         for s in range(0, n, self.group):
             e = min(n, s + self.group)
-            table = self._table(images[s:e])
+            if sources is None:
+                chunk = images[s:e]
+            elif e - s == 1:
+                chunk = images[sources[s] : sources[s] + 1]  # a view, no copy
+            else:
+                chunk = images[sources[s:e]]
+            table = self._table(chunk)
             for r0 in range(0, h, self.band):
                 rows = min(self.band, h - r0)
                 p0 = s * hw + r0 * self.w
@@ -682,7 +695,9 @@ class _FastU8Bilinear:
                     if self.flagged:
                         pix = np.concatenate(self.flagged)
                         self.flagged = []
-                        out_all[pix] = _exact_u8_nearest_bilinear(images, mats, pix)
+                        out_all[pix] = _exact_u8_nearest_bilinear(
+                            images, mats, pix, sources
+                        )
 
 
 # --------------------------------------------------------------------------
@@ -783,16 +798,33 @@ def warp_affine(images, matrices, *, order=1, mode="nearest", cval=0.0):
     mats = _check_matrices(matrices, n)
     order, cval = _check_options(order, mode, cval)
     out = np.empty(images.shape, dtype=images.dtype)
+    _warp_into(images, mats, out, order=order, mode=mode, cval=cval)
+    return out
+
+
+def _warp_into(images, mats, out, *, order, mode, cval, sources=None, block_pixels=None):
+    """Kernel entry point, without validation: ``out[i] = warp(images[sources[i]], mats[i])``.
+
+    ``mats`` are ``(n, 2, 3)`` float64 matrices, ``out`` an ``(n, h, w[, c])``
+    C-contiguous array of the images' dtype; ``sources`` (int indices into
+    ``images``, default ``arange(n)``) lets callers warp chosen images without
+    gathering them first.  ``block_pixels`` sets the output pixels per block of
+    work (default ``_FAST_CHUNK_PIXELS`` / ``_CHUNK_PIXELS``): larger blocks
+    mean fewer, longer NumPy calls, which suits several threads sharing the GIL.
+    """
+    n = len(mats)
     if n == 0:
         return out
     if _use_fast_path(images, mats, order, mode):
-        _FastU8Bilinear(images, mats, out).run()
+        _FastU8Bilinear(images, mats, out, sources, block_pixels).run()
         return out
     h, w = images.shape[1:3]
-    per_chunk = max(1, _CHUNK_PIXELS // (h * w))
+    block_pixels = _CHUNK_PIXELS if block_pixels is None else block_pixels
+    per_chunk = max(1, block_pixels // (h * w))
     for s in range(0, n, per_chunk):
         e = min(n, s + per_chunk)
-        _warp_chunk(images[s:e], mats[s:e], out[s:e], order, mode, cval)
+        chunk = images[s:e] if sources is None else images[sources[s:e]]
+        _warp_chunk(chunk, mats[s:e], out[s:e], order, mode, cval)
     return out
 
 
