@@ -19,9 +19,10 @@ import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import balanced_accuracy_score
+from sklearn.metrics import balanced_accuracy_score, recall_score
 
 from imgbalance import make_resampling_search
+from imgbalance._cli import FASHION_MNIST_CLASSES
 from imgbalance.datasets import load_fashion_mnist, make_long_tailed
 
 
@@ -42,10 +43,14 @@ def main(seed=0):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             search.fit(X_train, y_train)
-        score = balanced_accuracy_score(y_test, search.predict(X_test))
+        y_pred = search.predict(X_test)
+        score = balanced_accuracy_score(y_test, y_pred)
+        recalls = recall_score(y_test, y_pred, average=None)
         print(f"{name:<28} {len(y_train)} images, class counts {np.bincount(y_train).tolist()}")
         print(f"{'':<28} C={search.best_params_['clf__C']}, test balanced accuracy {score:.3f} "
               f"({time.perf_counter() - start:.0f} s)")
+        print(f"{'':<28} recall per class: "
+              + ", ".join(f"{c} {r:.2f}" for c, r in zip(FASHION_MNIST_CLASSES, recalls)))
 
 
 if __name__ == "__main__":

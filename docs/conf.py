@@ -4,7 +4,7 @@ Build (warnings are errors; gallery executed)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-Build without executing the gallery (CI)::
+Build without executing the gallery (faster; CI executes it)::
 
     python -m sphinx -W --keep-going -b html -D plot_gallery=0 docs docs/_build/html
 

@@ -3,7 +3,7 @@
 Quickstart: tune a whole imbalanced image pipeline
 ======================================================
 
-The gallery version of ``examples/quickstart.py``, the README's main job:
+The whole workflow on bundled data, step by step:
 
 1. load scikit-learn's 8x8 digits as an image batch ``(n, 8, 8)`` and make
    them long-tailed;

@@ -34,10 +34,10 @@ _DEFAULT_C = [0.003, 0.01, 0.03]
 def _default_classifier(random_state):
     # The dual coordinate-descent solver of liblinear converges in a few
     # passes on normalised HOG descriptors at the small C values that score
-    # best on them (measured ~2x faster than the primal solver at C <= 0.1).
-    # tol=1e-3 and max_iter=300 bound the time of fits at large C, which
-    # converge slowly and scored lower in every data set we measured; raise
-    # max_iter when searching large C.
+    # best on them, faster there than the primal solver.  tol=1e-3 and
+    # max_iter=300 bound the time of fits at large C, which converge slowly
+    # (and scored lower in benchmarks/bench_search.py); raise max_iter when
+    # searching large C.
     return LinearSVC(dual=True, tol=1e-3, max_iter=300, random_state=random_state)
 
 
@@ -182,8 +182,9 @@ def make_resampling_search(
         its base estimator.  Entries for the ``augment`` step apply to the
         ``"augmentation"`` strategy only.  None means ``{"clf__C": [0.003,
         0.01, 0.03]}`` with the default classifier (small C suits the
-        normalised HOG descriptors: on long-tailed Fashion-MNIST every
-        strategy scored best at C <= 0.01, see benchmarks/bench_search.py),
+        normalised HOG descriptors: on long-tailed Fashion-MNIST,
+        ``benchmarks/bench_search.py`` with C in {0.01, 0.1, 1} found the
+        best candidate at C = 0.01 and with the default grid at C = 0.003),
         ``{}`` otherwise.
     augmentation : AugmentationOverSampler, default=None
         The sampler of strategy ``"augmentation"``; None means mild

@@ -117,7 +117,7 @@ def estimator_specific_cases(tmp_dir):
          lambda: AugmentationOverSampler(rotation_range=-10).fit_resample(IMAGES, LABELS)),
         ("AugmentationOverSampler", "rotation_range=400",
          lambda: AugmentationOverSampler(rotation_range=400).fit_resample(IMAGES, LABELS)),
-        ("AugmentationOverSampler", "zoom_range=0 (low end of a pair <= 0)",
+        ("AugmentationOverSampler", "zoom_range=(0.0, 1.1) (low end of a pair <= 0)",
          lambda: AugmentationOverSampler(zoom_range=(0.0, 1.1)).fit_resample(IMAGES, LABELS)),
         ("AugmentationOverSampler", "zoom_range=1.5 (scalar >= 1)",
          lambda: AugmentationOverSampler(zoom_range=1.5).fit_resample(IMAGES, LABELS)),

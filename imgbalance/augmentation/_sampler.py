@@ -23,9 +23,9 @@ __all__ = ["AugmentationOverSampler"]
 _CHUNK_PIXELS = 1 << 24
 # Output pixels per block of the warp kernel when several threads run it.
 # Between NumPy calls a thread holds the GIL, so threads scale better with
-# fewer, longer calls, until the blocks leave the caches.  Measured with 2
-# threads on 400 images of 224x224x3: 1.20x one thread with blocks of 2**16
-# pixels (the single-thread default), 1.29x with 2**17, 1.11x with 2**18.
+# fewer, longer calls, until the blocks leave the caches.  With 2 threads
+# on 224x224x3 images, 2**17 scaled best of 2**16 (the single-thread
+# default) to 2**19; benchmarks/bench_augment.py prints what it gains.
 _THREADED_BLOCK_PIXELS = 1 << 17
 
 
