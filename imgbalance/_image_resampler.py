@@ -11,6 +11,23 @@ from ._validation import restore_layout, validate_sampler_input
 __all__ = ["ImageResampler"]
 
 
+def _round_to_integer(values, dtype):
+    """Round float64 ``values`` to the nearest ``dtype`` value, clipped to its range.
+
+    The float64 bounds of 64-bit types (2**63, 2**64) lie outside their
+    range: the largest float64 below them is used instead, so that the cast
+    cannot overflow.
+    """
+    if dtype == bool:
+        low, high = 0.0, 1.0
+    else:
+        info = np.iinfo(dtype)
+        low, high = float(info.min), float(info.max)
+        if high > info.max:  # 64-bit: float(2**63 - 1) == 2**63
+            high = np.nextafter(high, 0.0)
+    return np.clip(np.rint(values), low, high).astype(dtype)
+
+
 class ImageResampler(BaseSampler):
     """Run any imbalanced-learn sampler on image arrays.
 
@@ -26,12 +43,16 @@ class ImageResampler(BaseSampler):
     sampler : sampler object, default=None
         An imbalanced-learn sampler (anything with ``fit_resample``); it is
         cloned in ``fit_resample``.  ``None`` means
-        :class:`~imblearn.over_sampling.RandomOverSampler`.
+        ``RandomOverSampler(random_state=random_state)``.
     image_shape : tuple of int or None, default=None
         Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
         image when ``X`` is passed flattened as ``(n_samples, n_features)``.
         If None, a 2-D ``X`` is taken as ``1 x n_features`` images (which
         the inner sampler sees unchanged).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default sampler (``sampler=None``) only; a given sampler
+        keeps its own ``random_state`` (``sampler__random_state`` in a
+        search).
 
     Attributes
     ----------
@@ -39,7 +60,8 @@ class ImageResampler(BaseSampler):
         The fitted clone of ``sampler``.
     sample_indices_ : ndarray of shape (n_new_samples,)
         Indices of the selected samples, when the inner sampler provides them
-        (``RandomUnderSampler``, ``RandomOverSampler``, cleaning samplers).
+        (``RandomUnderSampler``, ``RandomOverSampler``, cleaning samplers);
+        absent otherwise.
     image_shape_ : tuple of int
         Shape of one image seen during ``fit_resample``.
     n_features_in_ : int
@@ -48,10 +70,13 @@ class ImageResampler(BaseSampler):
     Notes
     -----
     The inner sampler decides the class counts: its own
-    ``sampling_strategy`` applies.  Integer (and boolean) images are handed
-    to it as float64 and the result is rounded back to the input dtype: stock SMOTE
-    on ``uint8`` arrays computes pixel differences in ``uint8``, where they
-    wrap around, and returns silently wrong images.  A synthetic sample made by SMOTE or
+    ``sampling_strategy`` applies.  Samplers that only select rows (those
+    that report ``sample_indices_``) get the pixels in their own dtype.
+    Samplers that compute new pixels get integer (and boolean) images as
+    float64, and their result is rounded back to the input dtype: stock
+    SMOTE on ``uint8`` arrays computes pixel differences in ``uint8``, where
+    they wrap around, and returns silently wrong images.  (64-bit integers
+    beyond 2**53 are rounded to float64 precision by those samplers.)  A synthetic sample made by SMOTE or
     ADASYN in pixel space is a pixel-wise blend of two images; SMOTE on
     features (after :class:`HOGTransformer`) is usually the better choice.
 
@@ -75,12 +100,14 @@ class ImageResampler(BaseSampler):
     _parameter_constraints: dict = {
         "sampler": [HasMethods(["fit_resample"]), None],
         "image_shape": [tuple, list, None],
+        "random_state": ["random_state"],
     }
 
-    def __init__(self, sampler=None, *, image_shape=None):
+    def __init__(self, sampler=None, *, image_shape=None, random_state=None):
         super().__init__(sampling_strategy="auto")
         self.sampler = sampler
         self.image_shape = image_shape
+        self.random_state = random_state
 
     def _check_X_y(self, X, y):
         # Finite values and numeric dtypes as the inner sampler requires them.
@@ -93,15 +120,23 @@ class ImageResampler(BaseSampler):
         )
 
     def _inner(self):
-        return RandomOverSampler() if self.sampler is None else self.sampler
+        if self.sampler is None:
+            return RandomOverSampler(random_state=self.random_state)
+        return self.sampler
 
     def _inner_tags(self):
         return self._inner().__sklearn_tags__()
 
+    def _inner_tags_sample_indices(self):
+        sampler_tags = getattr(self._inner_tags(), "sampler_tags", None)
+        return bool(getattr(sampler_tags, "sample_indices", False))
+
     def _fit_resample(self, X, y):
         self.sampler_ = clone(self._inner())
         flat = X.reshape(X.shape[0], -1)
-        integer = flat.dtype.kind in "iub"  # signed, unsigned, bool
+        # Samplers that select rows return the pixels untouched: no cast.
+        selects = self._inner_tags_sample_indices()
+        integer = flat.dtype.kind in "iub" and not selects  # signed, unsigned, bool
         if integer:
             # Interpolating samplers (SMOTE, ADASYN, ...) compute x_i + t * (x_j - x_i)
             # in the input dtype: on unsigned integers x_j - x_i wraps around and
@@ -118,10 +153,14 @@ class ImageResampler(BaseSampler):
             raise
         if hasattr(self.sampler_, "sample_indices_"):
             self.sample_indices_ = self.sampler_.sample_indices_
+        elif hasattr(self, "sample_indices_"):
+            del self.sample_indices_  # from an earlier fit with another sampler
         X_res = np.asarray(X_res)
-        if integer:
-            low, high = (0, 1) if X.dtype == bool else (np.iinfo(X.dtype).min, np.iinfo(X.dtype).max)
-            X_res = np.clip(np.rint(X_res), low, high).astype(X.dtype)
+        if X_res.dtype != X.dtype:  # cast above, or by the sampler (shrinkage=...)
+            if X.dtype.kind in "iub":
+                X_res = _round_to_integer(X_res, X.dtype)
+            else:
+                X_res = X_res.astype(X.dtype)
         images = X_res.reshape((-1, *self.image_shape_))
         return restore_layout(images, X.ndim), np.asarray(y_res)
 
@@ -133,8 +172,5 @@ class ImageResampler(BaseSampler):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.string = False
-        inner_sampler_tags = getattr(inner, "sampler_tags", None)
-        tags.sampler_tags.sample_indices = bool(
-            getattr(inner_sampler_tags, "sample_indices", False)
-        )
+        tags.sampler_tags.sample_indices = self._inner_tags_sample_indices()
         return tags

@@ -276,8 +276,14 @@ class ImageReshaper(
         self : ImageReshaper
             The estimator.
         """
-        if transform is not None:
-            self._sklearn_output_config = {"transform": transform}
+        if transform is None:
+            return self
+        if transform not in ("default", "pandas", "polars"):
+            raise ValueError(
+                "transform must be one of 'default', 'pandas', 'polars' or None; "
+                f"got {transform!r}."
+            )
+        self._sklearn_output_config = {"transform": transform}
         return self
 
     def get_feature_names_out(self, input_features=None):

@@ -31,6 +31,19 @@ STRATEGIES = (
 _DEFAULT_C = [0.003, 0.01, 0.03]
 
 
+def _grid_values(key, values, search):
+    """The candidate values of one ``param_grid`` entry, as the search wants them."""
+    if search == "randomized" and hasattr(values, "rvs"):
+        return values  # a scipy.stats distribution
+    if isinstance(values, str) or not hasattr(values, "__iter__"):
+        also = " or a scipy.stats distribution" if search == "randomized" else ""
+        raise TypeError(
+            f"param_grid[{key!r}] must be a list of candidate values{also}; "
+            f"got {values!r}. Wrap a single value in a list."
+        )
+    return list(values)
+
+
 def _default_classifier(random_state):
     # The dual coordinate-descent solver of liblinear converges in a few
     # passes on normalised HOG descriptors at the small C values that score
@@ -139,6 +152,7 @@ def make_resampling_search(
     refit=True,
     verbose=0,
     error_score="raise",
+    search_params=None,
 ):
     """Build a search over resampling strategies for imbalanced images.
 
@@ -203,7 +217,13 @@ def make_resampling_search(
     search : {"grid", "randomized", "halving"}, default="grid"
         :class:`~sklearn.model_selection.GridSearchCV`,
         :class:`~sklearn.model_selection.RandomizedSearchCV` (``n_iter``
-        candidates) or :class:`~sklearn.model_selection.HalvingGridSearchCV`.
+        candidates; ``param_grid`` values may then be scipy.stats
+        distributions) or
+        :class:`~sklearn.model_selection.HalvingGridSearchCV`.  The first
+        rounds of a halving search fit on small subsets: a sampler that needs
+        neighbours (the ``"smote"`` strategy's ``k_neighbors + 1`` images of
+        every class in every training fold) then fails unless
+        ``search_params={"min_resources": ...}`` starts it large enough.
     n_iter : int, default=10
         Number of candidates of the randomized search.
     memory : str or joblib.Memory, default=None
@@ -219,6 +239,10 @@ def make_resampling_search(
         Passed to the search.  ``error_score="raise"`` makes a strategy that
         cannot run on the data (e.g. SMOTE on a class with too few images)
         fail loudly instead of scoring NaN.
+    search_params : dict, default=None
+        Further keyword arguments of the search class, e.g.
+        ``{"min_resources": 500, "factor": 3}`` for ``search="halving"`` or
+        ``{"return_train_score": True}``.
 
     Returns
     -------
@@ -325,22 +349,29 @@ def make_resampling_search(
                 (f"clf__estimator__{k[5:]}" if k.startswith("clf__") else k): v
                 for k, v in extra.items()
             }
-        grid.update({k: list(v) for k, v in extra.items()})
+        grid.update({k: _grid_values(k, v, search) for k, v in extra.items()})
         grids.append(grid)
 
     if isinstance(cv, numbers.Integral):
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
-    common = dict(
+    kwargs = dict(
         scoring=scoring, cv=cv, n_jobs=n_jobs, refit=refit, verbose=verbose,
         error_score=error_score,
     )
-    if search == "grid":
-        return GridSearchCV(pipeline, grids, **common)
     if search == "randomized":
-        return RandomizedSearchCV(
-            pipeline, grids, n_iter=n_iter, random_state=random_state, **common
-        )
-    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
-    from sklearn.model_selection import HalvingGridSearchCV
+        search_class = RandomizedSearchCV
+        kwargs.update(n_iter=n_iter, random_state=random_state)
+    elif search == "halving":
+        from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+        from sklearn.model_selection import HalvingGridSearchCV as search_class
 
-    return HalvingGridSearchCV(pipeline, grids, random_state=random_state, **common)
+        kwargs.update(random_state=random_state)
+    else:
+        search_class = GridSearchCV
+    if search_params is not None:
+        if not isinstance(search_params, dict):
+            raise TypeError(
+                f"search_params must be a dict of keyword arguments; got {search_params!r}."
+            )
+        kwargs.update(search_params)
+    return search_class(pipeline, grids, **kwargs)

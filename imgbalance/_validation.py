@@ -184,10 +184,19 @@ def validate_images(
     )
     # ensure_2d=False keeps validate_data from setting n_features_in_ to
     # X.shape[1] (the image height for n-D input); it is set below instead.
-    if y is None:
-        X = validate_data(estimator, X, reset=reset, **check_params)
-    else:
-        X, y = validate_data(estimator, X, y, reset=reset, **check_params)
+    try:
+        if y is None:
+            X = validate_data(estimator, X, reset=reset, **check_params)
+        else:
+            X, y = validate_data(estimator, X, y, reset=reset, **check_params)
+    except ValueError as exc:
+        if "inhomogeneous" not in str(exc):
+            raise
+        raise ValueError(
+            f"X in {name} is a ragged sequence: its images (or rows) do not all "
+            "have the same shape, so they cannot form one array. Resize or crop "
+            "the images to a common (height, width[, n_channels]) first."
+        ) from exc
 
     if X.ndim not in (2, 3, 4):
         raise ValueError(

@@ -91,6 +91,7 @@ def error_cases():
         "object array of dicts": (np.array([[{"a": 1}] * 8] * 12, dtype=object), LABELS),
         "y of another length": (IMAGES, LABELS[:-1]),
         "bool images": (IMAGES > 100, LABELS),
+        "ragged list of images": ([*IMAGES[:11], IMAGES[11, :7]], LABELS),
         "image_shape inconsistent with X": ("image_shape", (7, 7)),
     }
 

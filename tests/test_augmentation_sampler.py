@@ -256,3 +256,21 @@ def test_apply_augmentation_sources_and_out(dtype):
     copy = expected.copy()
     assert scale_brightness(copy, factors, out=copy) is copy
     np.testing.assert_array_equal(copy, scale_brightness(expected, factors))
+
+
+def test_warns_when_flattened_rows_are_taken_as_one_row_images():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    X, y = digits.data[:200], (digits.target[:200] == 0).astype(int)
+    with pytest.warns(UserWarning, match=r"1 x 64 image.*image_shape"):
+        AugmentationOverSampler(rotation_range=30, random_state=0).fit_resample(X, y)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # with image_shape, or with transforms that act within rows: no warning
+        AugmentationOverSampler(rotation_range=30, image_shape=(8, 8),
+                                random_state=0).fit_resample(X, y)
+        AugmentationOverSampler(horizontal_flip=True, width_shift_range=0.1,
+                                random_state=0).fit_resample(X, y)

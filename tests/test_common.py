@@ -42,6 +42,7 @@ _CHECK_PARAMS = {
     # SMOTE needs k_neighbors + 1 samples of the smallest class; the sampler
     # checks use classes of 2 to 3 samples in places.
     "ImageResampler": [
+        dict(random_state=0),  # the default sampler, RandomOverSampler(random_state=0)
         dict(sampler=RandomUnderSampler(random_state=0)),
         dict(sampler=SMOTE(k_neighbors=1, random_state=0)),
     ],

@@ -103,3 +103,61 @@ def test_smote_on_uint8_images_interpolates_without_wrap_around():
     hi = X.reshape(12, -1)[8:].max(axis=0)
     new = X_res.reshape(len(X_res), -1)[12:]
     assert np.all((new >= lo) & (new <= hi))
+
+
+def test_no_stale_sample_indices_after_refit_with_another_sampler(imbalanced_images):
+    X, y = imbalanced_images
+    resampler = ImageResampler(RandomUnderSampler(random_state=0))
+    resampler.fit_resample(X, y)
+    assert hasattr(resampler, "sample_indices_")
+    resampler.set_params(sampler=SMOTE(k_neighbors=3, random_state=0)).fit_resample(X, y)
+    assert not hasattr(resampler, "sample_indices_")
+
+
+def test_default_sampler_is_seeded_by_random_state(imbalanced_images):
+    X, y = imbalanced_images
+    X1, _ = ImageResampler(random_state=0).fit_resample(X, y)
+    X2, _ = ImageResampler(random_state=0).fit_resample(X, y)
+    X_ref, _ = RandomOverSampler(random_state=0).fit_resample(X.reshape(60, -1), y)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(X1.reshape(len(X_ref), -1), X_ref)
+    # a given sampler keeps its own seed
+    X3, _ = ImageResampler(RandomOverSampler(random_state=1), random_state=0).fit_resample(X, y)
+    X_ref1, _ = RandomOverSampler(random_state=1).fit_resample(X.reshape(60, -1), y)
+    np.testing.assert_array_equal(X3.reshape(len(X_ref1), -1), X_ref1)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64])
+def test_selecting_samplers_keep_64_bit_pixels_exact(dtype):
+    # a selection needs no arithmetic: no float64 round trip, no lost digits
+    info = np.iinfo(dtype)
+    X = np.full((6, 2, 2), info.max - 2, dtype=dtype)
+    X[0, 0, 0] = info.max
+    X[1, 0, 0] = 2**62 + 1
+    y = np.array([0, 0, 0, 0, 1, 1])
+    for sampler in (RandomUnderSampler(random_state=0), RandomOverSampler(random_state=0)):
+        X_res, _ = ImageResampler(sampler).fit_resample(X, y)
+        X_ref, _ = sampler.fit_resample(X.reshape(6, -1), y)
+        assert X_res.dtype == dtype
+        np.testing.assert_array_equal(X_res.reshape(len(X_ref), -1), X_ref)
+
+
+def test_interpolating_sampler_on_64_bit_pixels_does_not_overflow():
+    X = np.full((8, 2, 2), np.iinfo(np.int64).max, dtype=np.int64)
+    X[:6:2] = np.iinfo(np.int64).min  # class 0 only
+    y = np.array([0] * 6 + [1] * 2)
+    X_res, _ = ImageResampler(SMOTE(k_neighbors=1, random_state=0)).fit_resample(X, y)
+    assert X_res.dtype == np.int64
+    # blends stay within the range of the inputs (no wrap to the other end)
+    assert X_res[8:].min() >= X.min() and X_res[8:].max() <= X.max()
+    assert np.all(X_res[8:] > 0)  # both class-1 images are at the maximum
+
+
+def test_sampler_that_returns_floats_keeps_the_dtype():
+    # RandomOverSampler(shrinkage=...) perturbs the copies and returns float64
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 256, (20, 3, 3)).astype(np.uint8)
+    y = np.array([0] * 15 + [1] * 5)
+    X_res, _ = ImageResampler(RandomOverSampler(shrinkage=0.5, random_state=0)).fit_resample(X, y)
+    assert X_res.dtype == np.uint8
+    np.testing.assert_array_equal(X_res[:20], X)

@@ -59,3 +59,10 @@ def test_reshaper_rejects_images_of_another_shape():
     reshaper = ImageReshaper(image_shape=(4, 4)).fit(np.zeros((2, 16)))
     with pytest.raises(ValueError, match="X has 15 features, but ImageReshaper is expecting 16"):
         reshaper.transform(np.zeros((2, 15)))
+
+
+def test_reshaper_set_output_rejects_unknown_containers():
+    est = ImageReshaper()
+    with pytest.raises(ValueError, match="transform must be one of"):
+        est.set_output(transform="bogus")
+    assert est.set_output(transform="pandas") is est

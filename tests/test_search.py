@@ -319,8 +319,40 @@ def test_builder_pixels_and_search_kinds(digits_lt):
         (dict(search="bayes"), ValueError, "search"),
         (dict(random_state=None), TypeError, "random_state"),
         (dict(strategies=["class_weight"], classifier=EasyEnsembleClassifier()), ValueError, "class_weight"),
+        (dict(param_grid={"clf__C": 0.1}), TypeError, r"param_grid\['clf__C'\] must be a list"),
+        (dict(param_grid={"clf__C": "0.1"}), TypeError, "Wrap a single value"),
+        (dict(search_params=[("factor", 3)]), TypeError, "search_params must be a dict"),
     ],
 )
 def test_builder_errors(kwargs, error, match):
     with pytest.raises(error, match=match):
         make_resampling_search(**kwargs)
+
+
+def test_randomized_search_takes_distributions(digits_lt):
+    from scipy.stats import loguniform
+
+    X, y = digits_lt
+    search = make_resampling_search(
+        ["none", "random_over"], features="pixels", search="randomized", n_iter=4,
+        param_grid={"clf__C": loguniform(1e-3, 1e-1)},
+    )
+    assert search.param_distributions[0]["clf__C"] is not None
+    search.fit(X, y)
+    Cs = {p["clf__C"] for p in search.cv_results_["params"]}
+    assert len(Cs) == 4 and all(1e-3 <= c <= 1e-1 for c in Cs)
+
+
+def test_halving_with_smote_runs_given_min_resources(digits_lt):
+    # the first halving rounds fit on small subsets: SMOTE needs
+    # k_neighbors + 1 images of every class per training fold
+    X, y = digits_lt
+    kwargs = dict(strategies=["none", "smote"], features=HOGTransformer(pixels_per_cell=(2, 2)),
+                  search="halving", param_grid={"clf__C": [0.01, 0.1]})
+    with pytest.raises(ValueError, match="n_neighbors"):
+        make_resampling_search(**kwargs).fit(X, y)
+    search = make_resampling_search(**kwargs, search_params={"min_resources": 600, "factor": 2})
+    assert search.min_resources == 600 and search.factor == 2
+    search.fit(X, y)
+    assert search.n_resources_[0] == 600
+    assert search.best_score_ > 0.8

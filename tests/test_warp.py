@@ -440,3 +440,40 @@ def test_warp_into_sources_equals_gathered_warp(dtype, shape, order, mode, block
         np.testing.assert_array_equal(
             expected, scipy_reference(x[sources], m, order, mode, 3.0)
         )
+
+
+# "Round" matrices (few decimals) make many interpolated values land exactly
+# on .5; they round like SciPy's only if those ties are SciPy's own values.
+ROUND_MATRIX = np.array([[0.9, 0.2, 1.3], [-0.15, 1.1, -2.2], [0.0, 0.0, 1.0]])
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "dtype, channels",
+    [(np.uint8, None), (np.uint8, 3), (np.uint8, 5), (np.uint16, None),
+     (np.int8, 2), (np.int32, None), (np.int64, None)],
+)
+def test_integer_rounding_ties_identical_to_scipy(mode, dtype, channels):
+    rng = np.random.default_rng(41)
+    n, h, w = 60, 9, 7
+    shape = (n, h, w) if channels is None else (n, h, w, channels)
+    info = np.iinfo(dtype)
+    x = rng.integers(max(info.min, -1000), min(info.max, 1000), shape, endpoint=True).astype(dtype)
+    m = np.repeat(ROUND_MATRIX[None], n, axis=0)
+    m[n // 2 :, :2, :2] = [[1.0, 0.5], [0.0, 1.5]]  # more exact ties
+    expected = scipy_reference(x, m, 1, mode, 3.0)
+    np.testing.assert_array_equal(warp_affine(x, m, mode=mode, cval=3.0), expected)
+
+
+def test_scipy_coordinate_order_probe_matches_installed_scipy():
+    # the probe picks the order in which this SciPy adds the offset; the
+    # coordinates built with it reproduce affine_transform bit for bit
+    from imgbalance.augmentation._warp import _scipy_coordinates
+
+    rng = np.random.default_rng(42)
+    img = rng.random((11, 13))
+    m = random_affine_matrices(rng, 1, (11, 13), rotation_range=40, zoom_range=(0.7, 1.3))
+    rows, cols = (a.ravel().astype(float) for a in np.mgrid[:11, :13])
+    coords = _scipy_coordinates(np.repeat(m[:, :2], rows.size, axis=0), rows, cols)
+    got = ndi.map_coordinates(img, coords, order=1, mode="nearest").reshape(11, 13)
+    np.testing.assert_array_equal(got, ndi.affine_transform(img, m[0], order=1, mode="nearest"))

@@ -1,5 +1,6 @@
 """AugmentationOverSampler: over-sampling rare classes with augmented images."""
 
+import warnings
 from functools import partial
 from numbers import Integral, Real
 
@@ -27,6 +28,14 @@ _CHUNK_PIXELS = 1 << 24
 # on 224x224x3 images, 2**17 scaled best of 2**16 (the single-thread
 # default) to 2**19; benchmarks/bench_augment.py prints what it gains.
 _THREADED_BLOCK_PIXELS = 1 << 17
+
+
+def _moves_rows(draw):
+    """Whether the drawn transforms mix rows (meaningless on 1-row images)."""
+    return bool(
+        draw["rotation_range"] or draw["shear_range"] or draw["height_shift_range"]
+        or draw["vertical_flip"] or tuple(draw["zoom_range"]) != (1.0, 1.0)
+    )
 
 
 def _augment_chunk(images, matrices, factors, sources, *, out, **warp):
@@ -254,6 +263,16 @@ class AugmentationOverSampler(BaseOverSampler):
 
     def _fit_resample(self, X, y):
         draw, warp = self._augmentation_params()
+        if self.image_shape_[0] == 1 and X.ndim == 2 and _moves_rows(draw):
+            warnings.warn(
+                f"{type(self).__name__} got 2-D X of shape {X.shape} without "
+                f"image_shape, so each row is taken as a 1 x {X.shape[1]} image, "
+                "on which rotations, shears, zooms, height shifts and vertical "
+                "flips mostly copy the edge row. Pass image_shape=(height, width"
+                "[, n_channels]) for flattened images.",
+                UserWarning,
+                stacklevel=3,
+            )
         random_state = check_random_state(self.random_state)
         images = X.reshape((X.shape[0], *self.image_shape_))
 

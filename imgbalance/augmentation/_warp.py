@@ -1,8 +1,9 @@
 """Batched affine warp of image stacks, and Keras-style random affine matrices.
 
-Pure NumPy (no scikit-learn, no joblib).  :func:`warp_affine` reproduces
-``scipy.ndimage.affine_transform`` (orders 0 and 1, modes ``"constant"``,
-``"nearest"``, ``"reflect"`` and ``"wrap"``) for a whole batch at once;
+NumPy, with SciPy for the rare values at rounding ties (no scikit-learn, no
+joblib).  :func:`warp_affine` reproduces ``scipy.ndimage.affine_transform``
+(orders 0 and 1, modes ``"constant"``, ``"nearest"``, ``"reflect"`` and
+``"wrap"``) for a whole batch at once;
 :func:`random_affine_matrices` draws the transforms of Keras'
 ``ImageDataGenerator`` as matrices ready for it.
 
@@ -19,16 +20,20 @@ Algorithm notes (:func:`warp_affine`)
    ``"constant"`` maps outside the image.
 3. 8-bit colour images with 2 to 4 channels are packed into one 16- or 32-bit
    word per pixel, so that one gather fetches every channel of a neighbour.
-4. Input coordinates are computed in float64 with SciPy's operation order,
-   ``(row * m00 + col * m01) + offset``, as an outer sum of a row term and a
-   column term, then mapped into the image with SciPy's boundary rules, so that
-   the boundary decisions and the order-0 rounding (``floor(x + 0.5)``) match
-   SciPy exactly.
+4. Input coordinates are computed in float64 with the installed SciPy's
+   operation order (``(offset + row * m0) + col * m1`` in recent SciPy,
+   ``(row * m0 + col * m1) + offset`` in older ones; a one-off probe tells,
+   see :func:`_scipy_offset_first`), as an outer sum of a row term and a
+   column term, then mapped into the image with SciPy's boundary rules, so
+   that the boundary decisions and the order-0 rounding (``floor(x + 0.5)``)
+   match SciPy exactly.
 5. Bilinear weights are then computed once per pixel and shared by all
    channels.  8-bit and float32 images are interpolated in float32, everything
-   else in float64.  For 8-bit images the few pixels whose float32 result lies
-   within ``_TIE_EPS`` of a rounding boundary are recomputed in float64, which
-   makes the output identical to SciPy's in practice.
+   else in float64.  For integer images the few values that lie within the
+   error bound of a rounding boundary (``_TIE_EPS`` in float32, 64 ulps in
+   float64) are taken from SciPy itself (:func:`_scipy_values`, which samples
+   just those pixels with ``scipy.ndimage.map_coordinates``), so integer
+   outputs equal SciPy's.
 6. Integer outputs are rounded and clipped as SciPy does: half away from zero
    (``t + 0.5`` for unsigned types, ``t - 0.5`` for negative values of signed
    types), then clipped to the dtype's range.
@@ -47,10 +52,11 @@ channels (about 1.6x faster on 28x28 and 224x224x3 images):
 * all channels are interpolated by the same NumPy calls (``(c, npix)`` arrays);
 * rounding goes through the float32 bits of ``v + 256.5``, which also tells
   which values lie within 8 * 2**-15 of a rounding boundary (more than twice
-  the float32 error bound); those few values (about 0.05 %) are recomputed with
-  SciPy's exact float64 operations, so the output is identical to SciPy's.
+  the float32 error bound); those few values (about 0.05 %) are taken from
+  SciPy itself (:func:`_scipy_values`), so the output is identical to SciPy's.
 """
 
+import functools
 import numbers
 
 import numpy as np
@@ -160,6 +166,87 @@ def _round_to_dtype(values, dtype):
         t = np.where(values > 0, values + 0.5, values - 0.5)
     t = np.clip(t, info.min, info.max)
     return np.trunc(t).astype(dtype)
+
+
+@functools.lru_cache(maxsize=None)
+def _scipy_offset_first():
+    """Whether SciPy computes affine input coordinates offset first.
+
+    ``scipy.ndimage.affine_transform`` computes the input coordinate of
+    output pixel ``(row, col)`` along each axis either as
+    ``(offset + row * m0) + col * m1`` (recent SciPy, e.g. 1.17) or as
+    ``(row * m0 + col * m1) + offset`` (e.g. SciPy 1.13).  The two differ in
+    the last bit, which decides boundaries, order-0 rounding and rounding
+    ties of integer outputs.  One small probe, run once, tells which: it
+    compares ``affine_transform`` with ``map_coordinates`` at coordinates
+    computed both ways (they share the interpolation code).
+    """
+    from scipy import ndimage
+
+    rng = np.random.default_rng(0)
+    image = rng.random((17, 19))
+    m = np.array([[0.93, 0.27, 1.31], [-0.17, 1.07, -2.23]])
+    expected = ndimage.affine_transform(image, m, order=1, mode="nearest", output=np.float64)
+    r, c = np.mgrid[:17, :19].astype(np.float64)
+    first = [(m[d, 2] + r * m[d, 0]) + c * m[d, 1] for d in range(2)]
+    last = [(r * m[d, 0] + c * m[d, 1]) + m[d, 2] for d in range(2)]
+    for offset_first, coords in ((True, first), (False, last)):
+        got = ndimage.map_coordinates(image, coords, order=1, mode="nearest", output=np.float64)
+        if np.array_equal(got, expected):
+            return offset_first
+    return True  # pragma: no cover - neither order reproduces this SciPy
+
+
+def _scipy_coordinates(mats, rows, cols):
+    """SciPy's float64 input coordinates ``(2, n)`` of output pixels ``(rows, cols)``.
+
+    ``mats`` is ``(n, 2, 3)``: one matrix per pixel.
+    """
+    out = np.empty((2, len(rows)))
+    for d in range(2):
+        if _scipy_offset_first():
+            x = mats[:, d, 2] + rows * mats[:, d, 0]
+            x += cols * mats[:, d, 1]
+        else:
+            x = rows * mats[:, d, 0]
+            x += cols * mats[:, d, 1]
+            x += mats[:, d, 2]
+        out[d] = x
+    return out
+
+
+def _scipy_values(images, mats, pix, *, order, mode, cval, sources=None):
+    """SciPy's own output at flat output pixels ``pix``: ``(len(pix), c)``, images' dtype.
+
+    Output image ``i`` is the warp of ``images[sources[i]]`` (``images[i]``
+    when ``sources`` is None) by ``mats[i]``.  The few images involved are
+    stacked, and ``scipy.ndimage.map_coordinates`` samples the stack at
+    (image, row, col[, channel]) with SciPy's affine coordinates: the image
+    and channel coordinates are integers (weights exactly 1 and 0), so each
+    value is computed -- and rounded to the dtype -- by the same code, with
+    the same operations in the same order, as ``affine_transform`` uses.
+    This makes the rare pixels near a rounding tie identical to SciPy's.
+    """
+    from scipy import ndimage
+
+    h, w = images.shape[1:3]
+    img, rem = np.divmod(pix, h * w)
+    rows, cols = np.divmod(rem, w)
+    coords = _scipy_coordinates(mats[img], rows.astype(np.float64), cols.astype(np.float64))
+    src = img if sources is None else np.asarray(sources)[img]
+    used, position = np.unique(src, return_inverse=True)
+    stack = images[used]
+    kw = dict(order=order, mode=mode, cval=cval, output=images.dtype, prefilter=False)
+    if images.ndim == 3:
+        points = np.vstack([position.astype(np.float64), coords])
+        return ndimage.map_coordinates(stack, points, **kw)[:, None]
+    c = images.shape[3]
+    points = np.empty((4, len(pix), c))
+    points[0] = position[:, None]
+    points[1] = coords[0][:, None]
+    points[2] = coords[1][:, None]
+    points[3] = np.arange(c)
+    return ndimage.map_coordinates(stack, points.reshape(4, -1), **kw).reshape(len(pix), c)
 
 
 def _map_axis(coord, length, mode, order):
@@ -289,15 +376,19 @@ def _warp_chunk(chunk, mats, out, order, mode, cval):
     pad_value = _round_to_dtype(cval, dt)
     flat, W, tail = _pack(chunk, pad_value)
 
-    # input coordinates, SciPy's operation order: (r * m00 + c * m01) + offset
+    # input coordinates with SciPy's operation order (see _scipy_offset_first)
     r = np.arange(h, dtype=np.float64)
     cc = np.arange(w, dtype=np.float64)
     coords = []
     for d in range(2):
         rt = mats[:, d, 0, None] * r[None, :]  # (nb, h)
         ct_ = mats[:, d, 1, None] * cc[None, :]  # (nb, w)
-        x = np.add(rt[:, :, None], ct_[:, None, :])
-        x += mats[:, d, 2, None, None]
+        if _scipy_offset_first():  # (offset + r * m0) + c * m1
+            rt += mats[:, d, 2, None]
+            x = np.add(rt[:, :, None], ct_[:, None, :])
+        else:  # (r * m0 + c * m1) + offset
+            x = np.add(rt[:, :, None], ct_[:, None, :])
+            x += mats[:, d, 2, None, None]
         coords.append(x.reshape(-1))
     rb, rf, rv = _map_axis(coords[0], h, mode, order)
     cb, cf, cv = _map_axis(coords[1], w, mode, order)
@@ -327,7 +418,7 @@ def _warp_chunk(chunk, mats, out, order, mode, cval):
     tyc = rf.astype(ct)
     txc = cf.astype(ct)
     f = [_unpack(g, dt, c, n_pix).astype(ct) for g in (g00, g01, g10, g11)]
-    check_ties = fast8 and np.issubdtype(dt, np.integer)
+    check_ties = np.issubdtype(dt, np.integer)
     for k in range(c):
         a = f[0][:, k]
         top = f[1][:, k] - a
@@ -341,25 +432,21 @@ def _warp_chunk(chunk, mats, out, order, mode, cval):
         bot *= tyc
         bot += top
         if check_ties:
-            # pixels within _TIE_EPS of a rounding boundary: redo in float64
-            d = bot + np.float32(0.5)
+            # values close to a rounding boundary (within the float32 error
+            # bound, or a few float64 ulps) may round the other way than
+            # SciPy's own sum: take SciPy's value there
+            d = bot + bot.dtype.type(0.5)
             d -= np.rint(d)
             np.abs(d, out=d)
-            near = np.flatnonzero(d < _TIE_EPS)
+            if ct is np.float32:
+                near = np.flatnonzero(d < _TIE_EPS)
+            else:
+                near = np.flatnonzero(d < 64 * np.spacing(np.abs(bot) + 1.0))
+            _store(out_flat, k, bot, dt)
             if near.size:
-                v = [np.asarray(ff[near, k], dtype=np.float64) for ff in f]
-                tx = cf[near]
-                ty = rf[near]
-                wx0 = 1.0 - tx
-                wy0 = 1.0 - ty
-                exact = (v[0] * wy0) * wx0
-                exact += (v[1] * wy0) * tx
-                exact += (v[2] * ty) * wx0
-                exact += (v[3] * ty) * tx
-                bot[near] = exact  # exact to float32 within 1 ulp; rounding below
-                _store(out_flat, k, bot, dt)
-                out_flat[near, k] = _round_to_dtype(exact, dt)
-                continue
+                exact = _scipy_values(chunk, mats, near, order=1, mode=mode, cval=cval)
+                out_flat[near, k] = exact[:, k]
+            continue
         _store(out_flat, k, bot, dt)
 
 
@@ -379,48 +466,6 @@ _NEAR = 8
 # v + 256.5 + _NEAR units, so that values within _NEAR units below a boundary
 # carry into the next integer (adding whole units commutes with the rounding)
 _MAGIC = np.float32(256.5 + _NEAR * 2.0**-_FRAC_BITS)
-
-
-def _exact_u8_nearest_bilinear(images, mats, pix, sources=None):
-    """SciPy's own float64 computation at flat output pixels ``pix``, rounded.
-
-    Output image ``i`` is the warp of ``images[sources[i]]`` (of ``images[i]``
-    when ``sources`` is None) by ``mats[i]``.
-
-    Mirrors ``NI_GeometricTransform`` for order 1 and mode "nearest": the input
-    coordinate is ``(offset + row * m0) + col * m1``; the filter starts at its
-    unclipped floor ``s`` with weights ``w0 = 1 - (x - s)`` and ``w1 = 1 - w0``;
-    the taps ``s`` and ``s + 1`` are clamped into the image; and the taps are
-    accumulated row-major as ``(value * w_row) * w_col``.  Returns an array of
-    shape ``(len(pix), c)`` and the images' dtype.
-    """
-    h, w = images.shape[1:3]
-    x = images if images.ndim == 4 else images[..., None]
-    img, rem = np.divmod(pix, h * w)
-    rr, cc = np.divmod(rem, w)
-    rr = rr.astype(np.float64)
-    cc = cc.astype(np.float64)
-    m = mats[img]
-    if sources is not None:
-        img = sources[img]
-    taps = []
-    for d, length in ((0, h), (1, w)):
-        coord = m[:, d, 2] + rr * m[:, d, 0]
-        coord += cc * m[:, d, 1]
-        start = np.floor(coord)
-        w0 = 1.0 - (coord - start)
-        w1 = 1.0 - w0
-        # starts beyond the image (even beyond the int range) read edge pixels
-        start = np.clip(start, -2.0, float(length)).astype(np.intp)
-        i0 = np.clip(start, 0, length - 1)
-        i1 = np.clip(start + 1, 0, length - 1)
-        taps.append((i0, i1, w0[:, None], w1[:, None]))
-    (r0, r1, wy0, wy1), (c0, c1, wx0, wx1) = taps
-    t = (x[img, r0, c0] * wy0) * wx0
-    t += (x[img, r0, c1] * wy0) * wx1
-    t += (x[img, r1, c0] * wy1) * wx0
-    t += (x[img, r1, c1] * wy1) * wx1
-    return _round_to_dtype(t, images.dtype)
 
 
 def _coordinate_reach(mats, h, w):
@@ -466,7 +511,7 @@ class _FastU8Bilinear:
       units (2**-15) of a rounding boundary are flagged; the float32 error
       (< 1.1e-4, i.e. 3.6 units) cannot change the rounding of any other
       value.  The flagged pixels (about 0.05 % of the values) are recomputed
-      with SciPy's own float64 operations (:func:`_exact_u8_nearest_bilinear`)
+      by SciPy itself (:func:`_scipy_values`)
       every ``_FAST_RECHECK_PIXELS`` output pixels, while their input is still
       in the CPU caches, so the output equals SciPy's.
     """
@@ -695,8 +740,9 @@ class _FastU8Bilinear:
                     if self.flagged:
                         pix = np.concatenate(self.flagged)
                         self.flagged = []
-                        out_all[pix] = _exact_u8_nearest_bilinear(
-                            images, mats, pix, sources
+                        out_all[pix] = _scipy_values(
+                            images, mats, pix, order=1, mode="nearest", cval=0.0,
+                            sources=sources,
                         )
 
 
@@ -763,11 +809,10 @@ def warp_affine(images, matrices, *, order=1, mode="nearest", cval=0.0):
     Parity with SciPy (tested against a per-image, per-channel loop over every
     mode and order): float64 images are computed in float64 and agree within
     1e-9; float32 images are interpolated in float32 (relative error about
-    1e-7 of the value range); 8-bit images are interpolated in float32 and
-    the rare pixels close to a rounding boundary are recomputed in float64,
-    so that the output equals SciPy's (for the default ``order=1``,
-    ``mode="nearest"`` with SciPy's own float64 operations, see the module
-    notes).  Other integer types are computed in float64.  float16 images
+    1e-7 of the value range); 8-bit images are interpolated in float32,
+    other integer types in float64, and for every integer type the rare
+    values close to a rounding boundary are taken from SciPy itself, so that
+    integer outputs equal SciPy's (see the module notes).  float16 images
     (which SciPy rejects) are computed in float32.
 
     The kernel gathers the four neighbours of all pixels of a chunk of images
