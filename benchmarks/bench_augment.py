@@ -180,7 +180,7 @@ def bench(name, images, n_jobs, quick):
     for jobs in sorted({1, n_jobs}):
         fn = sampler_fn(images, jobs)
         if fn is not None:
-            rows[f"(b) AugmentationOverSampler n_jobs={jobs}"] = timed(fn, n, repeat=2)
+            rows[f"(b) AugmentationOverSampler n_jobs={jobs}"] = timed(fn, n, repeat=3)
     n_ref = min(n, 2000 if images.ndim == 3 else 200) if quick else n
     sub, sub_m = images[:n_ref], mats[:n_ref]
     rows["(c) scipy affine_transform loop"] = timed(lambda: scipy_loop(sub, sub_m), n_ref)

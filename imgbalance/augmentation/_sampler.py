@@ -112,7 +112,7 @@ class AugmentationOverSampler(BaseOverSampler):
         Number of threads augmenting chunks of images in parallel.  ``None``
         means 1 unless in a :obj:`joblib.parallel_config` context.  Threads
         share the GIL between the kernel's NumPy calls, so they pay off on
-        large images only (on 2 cores: 1.34x on 224x224x3, 1.05x on 28x28).
+        large images only (on 2 cores: 1.26x on 224x224x3, 1.08x on 28x28).
 
     Attributes
     ----------
