@@ -6,26 +6,10 @@ from imblearn.over_sampling import RandomOverSampler
 from sklearn.base import clone
 
 from ._compat import HasMethods
+from ._dtypes import rint_to_dtype
 from ._validation import restore_layout, validate_sampler_input
 
 __all__ = ["ImageResampler"]
-
-
-def _round_to_integer(values, dtype):
-    """Round float64 ``values`` to the nearest ``dtype`` value, clipped to its range.
-
-    The float64 bounds of 64-bit types (2**63, 2**64) lie outside their
-    range: the largest float64 below them is used instead, so that the cast
-    cannot overflow.
-    """
-    if dtype == bool:
-        low, high = 0.0, 1.0
-    else:
-        info = np.iinfo(dtype)
-        low, high = float(info.min), float(info.max)
-        if high > info.max:  # 64-bit: float(2**63 - 1) == 2**63
-            high = np.nextafter(high, 0.0)
-    return np.clip(np.rint(values), low, high).astype(dtype)
 
 
 class ImageResampler(BaseSampler):
@@ -158,7 +142,7 @@ class ImageResampler(BaseSampler):
         X_res = np.asarray(X_res)
         if X_res.dtype != X.dtype:  # cast above, or by the sampler (shrinkage=...)
             if X.dtype.kind in "iub":
-                X_res = _round_to_integer(X_res, X.dtype)
+                X_res = rint_to_dtype(X_res, X.dtype)
             else:
                 X_res = X_res.astype(X.dtype)
         images = X_res.reshape((-1, *self.image_shape_))

@@ -274,3 +274,13 @@ def test_warns_when_flattened_rows_are_taken_as_one_row_images():
                                 random_state=0).fit_resample(X, y)
         AugmentationOverSampler(horizontal_flip=True, width_shift_range=0.1,
                                 random_state=0).fit_resample(X, y)
+
+
+def test_brightness_on_64_bit_images_clips_without_wrapping():
+    from imgbalance.augmentation._augment import scale_brightness
+
+    info = np.iinfo(np.int64)
+    X = np.array([[[info.max, info.min]], [[info.max, 0]]], dtype=np.int64)
+    out = scale_brightness(X, [1.0, 2.0])
+    assert out[0, 0, 0] > 0 and out[0, 0, 1] < 0 and out[1, 0, 0] > 0
+    assert out[1, 0, 1] == 0

@@ -11,6 +11,7 @@ Draw order: the affine parameters of every image (one block, see
 
 import numpy as np
 
+from .._dtypes import rint_to_dtype
 from ._warp import _warp_into, random_affine_matrices
 
 __all__ = ["apply_augmentation", "draw_augmentation", "scale_brightness"]
@@ -27,10 +28,7 @@ def scale_brightness(images, factors, out=None):
     if out is None:
         out = np.empty_like(images)
     if np.issubdtype(images.dtype, np.integer):
-        info = np.iinfo(images.dtype)
-        scaled = np.rint(images * factors)
-        np.clip(scaled, info.min, info.max, out=scaled)
-        np.copyto(out, scaled, casting="unsafe")
+        rint_to_dtype(images * factors, images.dtype, out=out)
     else:
         np.multiply(images, factors.astype(images.dtype), out=out)
     return out

@@ -198,21 +198,20 @@ def _scipy_offset_first():
 
 
 def _scipy_coordinates(mats, rows, cols):
-    """SciPy's float64 input coordinates ``(2, n)`` of output pixels ``(rows, cols)``.
+    """SciPy's float64 input coordinates of output pixels ``(rows, cols)``.
 
-    ``mats`` is ``(n, 2, 3)``: one matrix per pixel.
+    ``mats[..., d, :]`` (matrices of shape ``(..., 2, 3)``) broadcasts
+    against ``rows`` and ``cols``.  Returns one array per axis, computed in
+    the operation order of the installed SciPy (see :func:`_scipy_offset_first`).
     """
-    out = np.empty((2, len(rows)))
+    coords = []
     for d in range(2):
+        m0, m1, m2 = mats[..., d, 0], mats[..., d, 1], mats[..., d, 2]
         if _scipy_offset_first():
-            x = mats[:, d, 2] + rows * mats[:, d, 0]
-            x += cols * mats[:, d, 1]
+            coords.append((m2 + rows * m0) + cols * m1)
         else:
-            x = rows * mats[:, d, 0]
-            x += cols * mats[:, d, 1]
-            x += mats[:, d, 2]
-        out[d] = x
-    return out
+            coords.append((rows * m0 + cols * m1) + m2)
+    return coords
 
 
 def _scipy_values(images, mats, pix, *, order, mode, cval, sources=None):
@@ -232,7 +231,9 @@ def _scipy_values(images, mats, pix, *, order, mode, cval, sources=None):
     h, w = images.shape[1:3]
     img, rem = np.divmod(pix, h * w)
     rows, cols = np.divmod(rem, w)
-    coords = _scipy_coordinates(mats[img], rows.astype(np.float64), cols.astype(np.float64))
+    coords = np.array(
+        _scipy_coordinates(mats[img], rows.astype(np.float64), cols.astype(np.float64))
+    )
     src = img if sources is None else np.asarray(sources)[img]
     used, position = np.unique(src, return_inverse=True)
     stack = images[used]
@@ -376,20 +377,11 @@ def _warp_chunk(chunk, mats, out, order, mode, cval):
     pad_value = _round_to_dtype(cval, dt)
     flat, W, tail = _pack(chunk, pad_value)
 
-    # input coordinates with SciPy's operation order (see _scipy_offset_first)
-    r = np.arange(h, dtype=np.float64)
-    cc = np.arange(w, dtype=np.float64)
-    coords = []
-    for d in range(2):
-        rt = mats[:, d, 0, None] * r[None, :]  # (nb, h)
-        ct_ = mats[:, d, 1, None] * cc[None, :]  # (nb, w)
-        if _scipy_offset_first():  # (offset + r * m0) + c * m1
-            rt += mats[:, d, 2, None]
-            x = np.add(rt[:, :, None], ct_[:, None, :])
-        else:  # (r * m0 + c * m1) + offset
-            x = np.add(rt[:, :, None], ct_[:, None, :])
-            x += mats[:, d, 2, None, None]
-        coords.append(x.reshape(-1))
+    # input coordinates with SciPy's operation order, as outer sums of a row
+    # term (nb, h, 1) and a column term (nb, 1, w)
+    rows = np.arange(h, dtype=np.float64)[:, None]
+    cols = np.arange(w, dtype=np.float64)
+    coords = [x.reshape(-1) for x in _scipy_coordinates(mats[:, None, None], rows, cols)]
     rb, rf, rv = _map_axis(coords[0], h, mode, order)
     cb, cf, cv = _map_axis(coords[1], w, mode, order)
 
