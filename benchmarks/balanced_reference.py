@@ -26,7 +26,9 @@ from imgbalance._cli import FASHION_MNIST_CLASSES
 from imgbalance.datasets import load_fashion_mnist, make_long_tailed
 
 
-def main(seed=0):
+def training_sets(seed=0):
+    """The long-tailed training set of ``imgbalance compare``, a balanced one of
+    the same size, and the test set: three ``(X, y)`` pairs."""
     X, y = load_fashion_mnist("train", download=False)
     X_test, y_test = load_fashion_mnist("test", download=False)
     X_lt, y_lt = make_long_tailed(X, y, imbalance_ratio=100, random_state=seed)
@@ -36,8 +38,13 @@ def main(seed=0):
     keep = np.sort(np.concatenate(
         [rng.choice(np.flatnonzero(y == c), k, replace=False) for c, k in enumerate(per_class)]
     ))
-    for name, (X_train, y_train) in [("long-tailed, no resampling", (X_lt, y_lt)),
-                                     ("balanced, same size", (X[keep], y[keep]))]:
+    return (X_lt, y_lt), (X[keep], y[keep]), (X_test, y_test)
+
+
+def main(seed=0):
+    long_tailed, balanced, (X_test, y_test) = training_sets(seed)
+    for name, (X_train, y_train) in [("long-tailed, no resampling", long_tailed),
+                                     ("balanced, same size", balanced)]:
         start = time.perf_counter()
         search = make_resampling_search(["none"], n_jobs=-1, random_state=seed)
         with warnings.catch_warnings():

@@ -55,6 +55,16 @@ def _positive_int(text):
     return value
 
 
+def _at_least(minimum, parse):
+    def check(text):
+        value = parse(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {text!r}")
+        return value
+
+    return check
+
+
 def _n_jobs(text):
     value = _int(text)
     if value == 0:
@@ -124,10 +134,10 @@ def build_parser():
         "with one subfolder of images per class",
     )
     compare.add_argument(
-        "--imbalance-ratio", type=_positive_float, default=None, metavar="R",
+        "--imbalance-ratio", type=_at_least(1, _positive_float), default=None, metavar="R",
         help="make the training part long-tailed: class c keeps n_max * R^(-c/(C-1)) "
-        "images (default: 10 for digits, 100 for fashion-mnist, none for a folder). "
-        "The test split is never altered",
+        "images; R >= 1, 1 keeps the data as it is (default: 10 for digits, 100 for "
+        "fashion-mnist, 1 for a folder). The test split is never altered",
     )
     compare.add_argument(
         "--features", choices=("hog", "pixels"), default="hog",
@@ -151,8 +161,8 @@ def build_parser():
         help="comma-separated regularisation values searched for every strategy "
         "(C, or alpha = 1/C for ridge; default: 0.003,0.01,0.03)",
     )
-    compare.add_argument("--cv", type=_positive_int, default=3, metavar="K",
-                         help="number of cross-validation folds (default: 3)")
+    compare.add_argument("--cv", type=_at_least(2, _int), default=3, metavar="K",
+                         help="number of cross-validation folds, >= 2 (default: 3)")
     compare.add_argument("--test-size", type=_test_size, default=0.25, metavar="F",
                          help="fraction held out for testing (default: 0.25; "
                          "ignored for fashion-mnist)")
@@ -160,6 +170,9 @@ def build_parser():
                          metavar=("H", "W"), help="resize folder images to H x W")
     compare.add_argument("--color-mode", choices=("grayscale", "rgb"), default="grayscale",
                          help="colour mode for folder images (default: grayscale)")
+    compare.add_argument("--skip-unreadable", action="store_true",
+                         help="skip (with a warning) files of a folder that are not "
+                         "readable images, instead of stopping")
     compare.add_argument("--n-jobs", type=_n_jobs, default=1, metavar="N",
                          help="parallel jobs for the searches (default: 1; -1 for all cores)")
     compare.add_argument("--random-state", type=int, default=0, metavar="S",
@@ -167,7 +180,9 @@ def build_parser():
     compare.add_argument("--output", type=Path, default=None, metavar="DIR",
                          help="write results.json, results.csv, PNG plots and "
                          "best_pipeline.joblib to DIR")
-    compare.add_argument("--quiet", action="store_true", help="print only the final table")
+    compare.add_argument("--quiet", action="store_true",
+                         help="no progress lines: print only the results (the table, "
+                         "the best parameters and the classification report)")
     return parser
 
 
@@ -197,12 +212,20 @@ def _load(args, log):
                 f"--data: {data!r} is neither 'digits', 'fashion-mnist' nor an existing folder"
             )
         log(f"loading images from {path} ...")
-        X, y, names = load_image_folder(
-            path,
-            image_size=tuple(args.image_size) if args.image_size else None,
-            color_mode=args.color_mode,
-            n_jobs=args.n_jobs,
-        )
+        try:
+            X, y, names = load_image_folder(
+                path,
+                image_size=tuple(args.image_size) if args.image_size else None,
+                color_mode=args.color_mode,
+                on_error="skip" if args.skip_unreadable else "raise",
+                n_jobs=args.n_jobs,
+            )
+        except ValueError as exc:
+            # name the command-line options, not the Python parameters
+            message = str(exc).replace("pass image_size=(height, width)", "pass --image-size H W")
+            if message.startswith("Cannot load image"):
+                message += " (--skip-unreadable skips such files)"
+            raise CLIError(f"--data: {message}") from exc
         counts = np.bincount(y)
         if counts.min() < 2:
             raise CLIError(

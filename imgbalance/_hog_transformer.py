@@ -173,7 +173,17 @@ class HOGTransformer(
         _, images, _ = validate_images(self, X, reset=True, image_shape=self.image_shape)
         self._check_images(images)
         pixels_per_cell, cells_per_block = self._geometry()
-        check_hog_geometry(self.image_shape_[:2], pixels_per_cell, cells_per_block)
+        try:
+            check_hog_geometry(self.image_shape_[:2], pixels_per_cell, cells_per_block)
+        except ValueError as exc:
+            if self.image_shape is None and self.image_shape_[0] == 1:
+                raise ValueError(
+                    f"{exc} X is 2-D without image_shape, so each of its rows was "
+                    f"read as a 1 x {self.image_shape_[1]} image: pass "
+                    "image_shape=(height, width) for flattened images, or "
+                    "X[np.newaxis] for a single image."
+                ) from None
+            raise
         self.n_features_out_ = hog_n_features(
             self.image_shape_[:2],
             orientations=self.orientations,

@@ -106,9 +106,17 @@ class ImageResampler(BaseSampler):
     def _inner(self):
         if self.sampler is None:
             return RandomOverSampler(random_state=self.random_state)
+        if isinstance(self.sampler, type):
+            name = self.sampler.__name__
+            raise TypeError(
+                f"The 'sampler' parameter of {type(self).__name__} must be a sampler "
+                f"instance, e.g. {name}(); got the class {name}."
+            )
         return self.sampler
 
     def _inner_tags(self):
+        if isinstance(self.sampler, type):  # rejected by fit (see _inner)
+            return RandomOverSampler().__sklearn_tags__()
         return self._inner().__sklearn_tags__()
 
     def _inner_tags_sample_indices(self):

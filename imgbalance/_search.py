@@ -72,6 +72,32 @@ def _with_random_state(estimator, random_state):
     return estimator
 
 
+def _route(key, steps):
+    """The grid key of ``key`` in a strategy whose steps are ``steps``, or None.
+
+    An entry goes to the strategies whose step has the parameter: e.g.
+    ``resample__k_neighbors`` to SMOTE's strategy only, ``augment__*`` to
+    the augmentation strategy only.  For an ensemble classifier (a ``clf``
+    with an ``estimator``), ``clf__<param>`` goes to its base estimator
+    when that has the parameter.
+    """
+    step, _, param = key.partition("__")
+    if step not in steps:
+        raise ValueError(
+            f"param_grid entry {key!r} names no step of the pipeline; its steps are "
+            f"{list(steps)}."
+        )
+    obj = steps[step]
+    if not param:
+        return key  # a whole step, swapped in every strategy
+    if obj is None or isinstance(obj, str):
+        return None  # "passthrough" in this strategy
+    params = obj.get_params(deep=True)
+    if step == "clf" and "estimator" in params and f"estimator__{param}" in params:
+        return f"clf__estimator__{param}"
+    return key if param in params else None
+
+
 def _features_steps(features, image_shape):
     """The ``features`` and ``scale`` steps of the pipeline."""
     if isinstance(features, str):
@@ -106,7 +132,11 @@ def describe_strategy(params):
     -------
     name : str
         One of :data:`STRATEGIES`, or several joined with ``"+"`` when a
-        custom grid combines them (e.g. ``"augmentation+smote"``).
+        custom grid combines them (e.g. ``"augmentation+smote"``).  A
+        ``resample`` sampler other than imbalanced-learn's random samplers
+        and SMOTE is named by its lower-cased class name (e.g.
+        ``"borderlinesmote"``); ``clf__class_weight="balanced"`` in
+        ``params`` counts as ``"class_weight"``.
 
     Examples
     --------
@@ -128,8 +158,11 @@ def describe_strategy(params):
     clf = params.get("clf")
     if isinstance(clf, EasyEnsembleClassifier):
         parts.append("easy_ensemble")
-    elif clf is not None and clf.get_params(deep=False).get("class_weight") == "balanced":
-        parts.append("class_weight")
+    else:
+        class_weight = clf.get_params(deep=False).get("class_weight") if clf is not None else None
+        # a grid entry overrides the classifier's own setting
+        if params.get("clf__class_weight", class_weight) == "balanced":
+            parts.append("class_weight")
     return "+".join(parts) if parts else "none"
 
 
@@ -190,11 +223,15 @@ def make_resampling_search(
         None means ``LinearSVC(dual=True, tol=1e-3, max_iter=300)``.  Strategy
         ``"class_weight"`` needs a ``class_weight`` parameter.
     param_grid : dict, default=None
-        Extra grid entries added to every strategy, in pipeline syntax,
-        e.g. ``{"clf__C": [0.1, 1.0], "features__pixels_per_cell": [(4, 4),
-        (7, 7)]}``.  For ``"easy_ensemble"``, ``clf__<param>`` is routed to
-        its base estimator.  Entries for the ``augment`` step apply to the
-        ``"augmentation"`` strategy only.  None means ``{"clf__C": [0.003,
+        Extra grid entries in pipeline syntax, e.g. ``{"clf__C": [0.1, 1.0],
+        "features__pixels_per_cell": [(4, 4), (7, 7)]}``.  Each entry goes to
+        the strategies whose step has that parameter: ``augment__*`` to
+        ``"augmentation"`` only, ``resample__k_neighbors`` to ``"smote"``
+        only (the other strategies leave that step ``"passthrough"`` or use
+        a sampler without it); for ``"easy_ensemble"``, ``clf__<param>`` goes
+        to its base estimator.  An entry that no strategy takes is a
+        ValueError, and so is ``clf__class_weight`` together with the
+        ``"class_weight"`` strategy (which sets it).  None means ``{"clf__C": [0.003,
         0.01, 0.03]}`` with the default classifier (small C suits the
         normalised HOG descriptors: on long-tailed Fashion-MNIST,
         ``benchmarks/bench_search.py`` with C in {0.01, 0.1, 1} found the
@@ -282,7 +319,7 @@ def make_resampling_search(
         raise ValueError(
             f"search must be 'grid', 'randomized' or 'halving'; got {search!r}."
         )
-    if not isinstance(random_state, numbers.Integral):
+    if not isinstance(random_state, numbers.Integral) or isinstance(random_state, bool):
         raise TypeError(
             f"random_state must be an int (it seeds folds, samplers and classifier); got {random_state!r}."
         )
@@ -295,7 +332,17 @@ def make_resampling_search(
     )
     if param_grid is None:
         param_grid = {"clf__C": list(_DEFAULT_C)} if default_classifier else {}
+    if not isinstance(param_grid, dict):
+        raise TypeError(
+            "param_grid must be a dict of grid entries added to every strategy, "
+            f"e.g. {{'clf__C': [0.1, 1.0]}}; got {type(param_grid).__name__}."
+        )
     param_grid = dict(param_grid)
+    if "class_weight" in strategies and "clf__class_weight" in param_grid:
+        raise ValueError(
+            "param_grid['clf__class_weight'] conflicts with the 'class_weight' "
+            "strategy, which sets class_weight='balanced': drop one of them."
+        )
     augmentation = _with_random_state(
         augmentation if augmentation is not None else _default_augmentation(random_state),
         random_state,
@@ -315,12 +362,11 @@ def make_resampling_search(
         memory=memory,
     )
 
-    shared = {k: v for k, v in param_grid.items() if not k.startswith("augment__")}
-    augment_only = {k: v for k, v in param_grid.items() if k.startswith("augment__")}
+    values = {key: _grid_values(key, v, search) for key, v in param_grid.items()}
     grids = []
+    used = set()
     for strategy in strategies:
         grid = {"augment": ["passthrough"], "resample": ["passthrough"], "clf": [classifier]}
-        extra = dict(shared)
         if strategy == "class_weight":
             if "class_weight" not in classifier.get_params(deep=False):
                 raise ValueError(
@@ -338,19 +384,27 @@ def make_resampling_search(
             ]
         elif strategy == "augmentation":
             grid["augment"] = [augmentation]
-            extra.update(augment_only)
         elif strategy == "easy_ensemble":
             grid["clf"] = [
                 EasyEnsembleClassifier(
                     estimator=clone(classifier), n_estimators=10, random_state=random_state
                 )
             ]
-            extra = {
-                (f"clf__estimator__{k[5:]}" if k.startswith("clf__") else k): v
-                for k, v in extra.items()
-            }
-        grid.update({k: _grid_values(k, v, search) for k, v in extra.items()})
+        steps = {**dict(pipeline.steps), **{k: v[0] for k, v in grid.items()}}
+        for key, candidates in values.items():
+            routed = _route(key, steps)
+            if routed is not None:
+                grid[routed] = candidates
+                used.add(key)
         grids.append(grid)
+    unused = [key for key in param_grid if key not in used]
+    if unused:
+        raise ValueError(
+            f"param_grid entries {unused} set a parameter that no step of the "
+            f"strategies {list(strategies)} has (steps: augment, features, scale, "
+            "resample, clf; a step that a strategy leaves as 'passthrough' takes no "
+            "parameters)."
+        )
 
     if isinstance(cv, numbers.Integral):
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)

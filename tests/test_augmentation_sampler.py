@@ -94,14 +94,25 @@ def test_vertical_flip_colour_provenance():
     sampler = AugmentationOverSampler(vertical_flip=True, random_state=0)
     X_res, _ = sampler.fit_resample(X, y)
     new, src = X_res[40:], X[sampler.source_indices_]
-    assert np.all(np.all(new == src, axis=(1, 2, 3)) | np.all(new == src[:, ::-1], axis=(1, 2, 3)))
+    same = np.all(new == src, axis=(1, 2, 3))
+    flipped = np.all(new == src[:, ::-1], axis=(1, 2, 3))
+    assert np.all(same | flipped)
+    # both outcomes happen (20 draws at p = 0.5; random pixels are never symmetric)
+    assert same.any() and flipped.any()
 
 
 def test_no_transform_means_exact_copies(imbalanced):
     X, y = imbalanced
     sampler = AugmentationOverSampler(random_state=0)
-    X_res, _ = sampler.fit_resample(X, y)
+    X_res, y_res = sampler.fit_resample(X, y)
     np.testing.assert_array_equal(X_res[len(X) :], X[sampler.source_indices_])
+    # found by content, not through source_indices_: every new image is a copy
+    # of an original of the class it is labelled with
+    originals = {}
+    for i, image in enumerate(X):
+        originals.setdefault(image.tobytes(), set()).add(int(y[i]))
+    for image, label in zip(X_res[len(X) :], y_res[len(X) :]):
+        assert label in originals[image.tobytes()]
 
 
 def test_sources_drawn_from_the_same_class(imbalanced):
@@ -265,6 +276,8 @@ def test_warns_when_flattened_rows_are_taken_as_one_row_images():
     X, y = digits.data[:200], (digits.target[:200] == 0).astype(int)
     with pytest.warns(UserWarning, match=r"1 x 64 image.*image_shape"):
         AugmentationOverSampler(rotation_range=30, random_state=0).fit_resample(X, y)
+    with pytest.warns(UserWarning, match=r"1 x 64 image"):
+        AugmentationOverSampler(vertical_flip=True, random_state=0).fit_resample(X, y)
     import warnings
 
     with warnings.catch_warnings():
@@ -284,3 +297,99 @@ def test_brightness_on_64_bit_images_clips_without_wrapping():
     out = scale_brightness(X, [1.0, 2.0])
     assert out[0, 0, 0] > 0 and out[0, 0, 1] < 0 and out[1, 0, 0] > 0
     assert out[1, 0, 1] == 0
+
+
+def _minority(shape, n_major=30, n_minor=5, seed=0):
+    """Random float images in [0, 1): a majority class and a minority class."""
+    X = np.random.default_rng(seed).random((n_major + n_minor, *shape))
+    y = np.array([0] * n_major + [1] * n_minor)
+    return X, y
+
+
+def test_interpolation_order():
+    # order 0 copies pixel values of the source; order 1 blends them
+    X, y = _minority((9, 9))
+    kw = dict(rotation_range=45, random_state=0)
+    for order in (0, 1):
+        sampler = AugmentationOverSampler(interpolation_order=order, **kw)
+        X_res, _ = sampler.fit_resample(X, y)
+        new, src = X_res[len(X) :], X[sampler.source_indices_]
+        copied = [np.isin(a, b).all() for a, b in zip(new, src)]
+        assert all(copied) if order == 0 else not any(copied)
+
+
+def test_fill_mode_and_cval():
+    # shifts by up to half the width uncover pixels that only the fill provides
+    X, y = _minority((8, 8))
+    kw = dict(width_shift_range=0.5, random_state=0)
+    outputs = {}
+    for mode in ("constant", "nearest", "reflect", "wrap"):
+        X_res, _ = AugmentationOverSampler(fill_mode=mode, cval=77.0, **kw).fit_resample(X, y)
+        outputs[mode] = X_res[len(X) :]
+        assert (outputs[mode] == 77.0).any() == (mode == "constant")
+    modes = list(outputs)
+    for i, a in enumerate(modes):
+        for b in modes[i + 1 :]:
+            assert not np.array_equal(outputs[a], outputs[b]), (a, b)
+
+
+@pytest.mark.parametrize("axis", ["width", "height"])
+def test_shift_moves_along_its_own_axis(axis):
+    # non-square images, constant fill: a width shift uncovers whole columns
+    # (never a whole row), a height shift whole rows (never a whole column)
+    X, y = _minority((12, 20), n_minor=10)
+    sampler = AugmentationOverSampler(
+        fill_mode="constant", cval=-1.0, random_state=0, **{f"{axis}_shift_range": 0.4}
+    )
+    X_res, _ = sampler.fit_resample(X, y)
+    filled = X_res[len(X) :] == -1.0
+    lines, across = (1, 2) if axis == "width" else (2, 1)
+    # the fill mask is constant along each uncovered line ...
+    np.testing.assert_array_equal(filled.all(axis=lines), filled.any(axis=lines))
+    # ... and some lines are uncovered, but never a whole line the other way
+    assert filled.any()
+    assert not filled.all(axis=across).any()
+
+
+def test_scalar_zoom_range_is_symmetric():
+    X, y = _minority((10, 10))
+    a, _ = AugmentationOverSampler(zoom_range=0.2, random_state=0).fit_resample(X, y)
+    b, _ = AugmentationOverSampler(zoom_range=(0.8, 1.2), random_state=0).fit_resample(X, y)
+    c, _ = AugmentationOverSampler(zoom_range=(1.0, 1.2), random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_random_state_drives_the_transforms():
+    # one minority image: every source is the same, so only the random
+    # transforms can make two seeds differ
+    X, y = _minority((10, 10), n_minor=1)
+    kw = dict(rotation_range=30, zoom_range=0.2)
+    a, _ = AugmentationOverSampler(random_state=0, **kw).fit_resample(X, y)
+    b, _ = AugmentationOverSampler(random_state=0, **kw).fit_resample(X, y)
+    c, _ = AugmentationOverSampler(random_state=1, **kw).fit_resample(X, y)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a[len(X) :], c[len(X) :])
+    rng = np.random.RandomState(0)
+    d, _ = AugmentationOverSampler(random_state=rng, **kw).fit_resample(X, y)
+    np.testing.assert_array_equal(a, d)
+
+
+def test_every_original_of_a_class_can_be_a_source(imbalanced):
+    # class 3 has 7 images and gets about 290 new ones, drawn uniformly
+    X, y = imbalanced
+    sampler = AugmentationOverSampler(random_state=0)
+    _, y_res = sampler.fit_resample(X, y)
+    used = sampler.source_indices_[y_res[len(y) :] == 3]
+    assert set(used.tolist()) == set(np.flatnonzero(y == 3).tolist())
+
+
+def test_brightness_rounds_integer_images():
+    from imgbalance.augmentation._augment import scale_brightness
+
+    X = np.array([[[7, 10]], [[7, 200]]], dtype=np.uint8)
+    # 8.75 -> 9 (not floored to 8), 12.5 -> 12 (ties to even, as np.rint),
+    # 6.3 -> 6 (not ceiled to 7), 180.0 -> 180
+    np.testing.assert_array_equal(
+        scale_brightness(X, [1.25, 0.9]), np.array([[[9, 12]], [[6, 180]]], dtype=np.uint8)
+    )

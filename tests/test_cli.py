@@ -68,8 +68,10 @@ def test_help_lists_every_option():
     [
         (["compare", "--data", "/no/such/folder"], "neither 'digits', 'fashion-mnist' nor an existing folder"),
         (["compare", "--strategies", "none,magic"], "unknown strategy magic"),
-        (["compare", "--cv", "0"], "expected an integer >= 1"),
+        (["compare", "--cv", "0"], "expected a number >= 2"),
+        (["compare", "--cv", "1"], "expected a number >= 2"),
         (["compare", "--imbalance-ratio", "-3"], "expected a positive number"),
+        (["compare", "--imbalance-ratio", "0.5"], "expected a number >= 1"),
         (["compare", "--C", "0.1,abc"], "comma-separated numbers"),
         (["compare", "--n-jobs", "0"], "n_jobs cannot be 0"),
         (["compare", "--features", "sift"], "invalid choice"),
@@ -80,7 +82,7 @@ def test_help_lists_every_option():
 def test_bad_arguments_give_one_line_errors(argv, message):
     result = subprocess.run([sys.executable, "-m", "imgbalance", *argv],
                             capture_output=True, text=True)
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -112,7 +114,58 @@ def test_corrupt_image_is_a_one_line_error(tmp_path):
     (root / "dogs" / "broken.png").write_bytes(b"not a png")
     result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--data", str(root)],
                             capture_output=True, text=True)
-    assert result.returncode == 1
-    assert "broken.png" in result.stderr
+    assert result.returncode == 2
+    assert "broken.png" in result.stderr and "--skip-unreadable" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    # skipped on request, with a warning naming the file
+    with pytest.warns(UserWarning, match="broken.png"):
+        code = main(["compare", "--data", str(root), "--skip-unreadable", "--strategies",
+                     "none", "--cv", "2", "--C", "1", "--quiet"])
+    assert code == 0
+
+
+def test_images_of_different_sizes_name_the_option(tmp_path):
+    root = _image_folder(tmp_path / "data")
+    Image.fromarray(np.zeros((5, 7), dtype=np.uint8)).save(root / "cats" / "small.png")
+    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--data", str(root)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "pass --image-size H W" in result.stderr and "image_size=" not in result.stderr
+
+
+def test_results_are_ranked_by_cv_score_and_scored_on_the_test_split(digits_run):
+    _, out = digits_run
+    results = json.loads((out / "results.json").read_text())
+    rows = results["strategies"]
+    cv = [row["cv_balanced_accuracy"] for row in rows]
+    assert cv == sorted(cv, reverse=True)
+    assert results["best"] == max(rows, key=lambda r: r["cv_balanced_accuracy"])["strategy"]
+    for row in rows:
+        recalls = row["per_class_recall"]
+        assert len(recalls) == 10
+        assert row["worst_class_recall"] == min(recalls)
+        assert row["balanced_accuracy"] == pytest.approx(np.mean(recalls))
+
+
+def test_ridge_searches_alpha_as_one_over_c(tmp_path):
+    code = main(["compare", "--classifier", "ridge", "--C", "0.1", "--strategies", "none",
+                 "--quiet", "--output", str(tmp_path)])
+    assert code == 0
+    params = json.loads((tmp_path / "results.json").read_text())["params"]
+    assert params["clf__alpha"] == pytest.approx(10.0)
+
+
+def test_imbalance_ratio_alters_the_training_part_only():
+    from imgbalance._cli import compare
+
+    runs = {}
+    for ratio in ("1", "20"):
+        args = build_parser().parse_args(
+            ["compare", "--strategies", "none", "--C", "0.1", "--quiet", "--imbalance-ratio", ratio]
+        )
+        runs[ratio] = compare(args)[0]
+    # the stratified 25 % test split of the 1,797 digits, whatever the ratio
+    assert len(runs["1"]["y_pred"]) == len(runs["20"]["y_pred"]) == 450
+    # while the training part (and so the fitted model) changed
+    assert runs["1"]["cv_balanced_accuracy"] != runs["20"]["cv_balanced_accuracy"]

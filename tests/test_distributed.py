@@ -81,3 +81,8 @@ def test_estimators_run_sequentially_inside_a_dask_worker(client):
 
     assert not _in_dask_worker()
     assert client.submit(_in_dask_worker).result() is True
+    # and the thread count of the chunked kernels drops to one there
+    from imgbalance._parallel import effective_chunk_jobs
+
+    assert effective_chunk_jobs(2, 10) == 2
+    assert client.submit(effective_chunk_jobs, 2, 10).result() == 1

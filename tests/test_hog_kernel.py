@@ -130,6 +130,14 @@ def test_large_blocks_use_recursive_pairwise_sum():
     for norm in ["L1", "L2-Hys"]:
         params = dict(pixels_per_cell=(4, 4), cells_per_block=(4, 4), block_norm=norm)
         assert_same(hog_batch(images, **params), reference(images, **params))
+    # block sizes that are not a multiple of 8 (3 * 3 * 17 = 153, 4 * 5 * 9 = 180)
+    # exercise the unrolled-by-8 remainder of NumPy's pairwise summation
+    images = rng.standard_normal((3, 24, 24))
+    for params in (dict(orientations=17, cells_per_block=(3, 3)),
+                   dict(orientations=9, cells_per_block=(4, 5))):
+        for norm in ["L1", "L2", "L2-Hys"]:
+            params.update(pixels_per_cell=(4, 4), block_norm=norm)
+            assert_same(hog_batch(images, **params), reference(images, **params))
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.int16, np.int64, np.bool_])

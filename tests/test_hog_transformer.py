@@ -68,6 +68,9 @@ def test_n_features_out_and_feature_names():
 def test_images_smaller_than_one_block():
     with pytest.raises(ValueError, match=r"pixels_per_cell=\(4, 4\).*cells_per_block=\(2, 2\)"):
         HOGTransformer(**PARAMS).fit(np.zeros((3, 7, 9)))
+    # a single 2-D image is read as rows of 1 x w images: the message says so
+    with pytest.raises(ValueError, match=r"read as a 1 x 16 image.*X\[np.newaxis\]"):
+        HOGTransformer(**PARAMS).fit(np.zeros((16, 16)))
 
 
 @pytest.mark.parametrize("name, value", [("pixels_per_cell", (0, 4)), ("pixels_per_cell", (4, 4, 4)), ("cells_per_block", (2, 2.5))])

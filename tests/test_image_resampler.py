@@ -161,3 +161,9 @@ def test_sampler_that_returns_floats_keeps_the_dtype():
     X_res, _ = ImageResampler(RandomOverSampler(shrinkage=0.5, random_state=0)).fit_resample(X, y)
     assert X_res.dtype == np.uint8
     np.testing.assert_array_equal(X_res[:20], X)
+
+
+def test_a_sampler_class_instead_of_an_instance_is_a_clear_error(imbalanced_images):
+    X, y = imbalanced_images
+    with pytest.raises(TypeError, match=r"must be a sampler instance, e\.g\. SMOTE\(\); got the class"):
+        ImageResampler(SMOTE).fit_resample(X, y)

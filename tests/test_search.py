@@ -21,6 +21,7 @@ from sklearn.model_selection import (
     GridSearchCV,
     HalvingGridSearchCV,
     RandomizedSearchCV,
+    KFold,
     StratifiedKFold,
     cross_validate,
 )
@@ -356,3 +357,99 @@ def test_halving_with_smote_runs_given_min_resources(digits_lt):
     search.fit(X, y)
     assert search.n_resources_[0] == 600
     assert search.best_score_ > 0.8
+
+
+def _by_strategy(search):
+    """The grid of each strategy of an unfitted builder search."""
+    return {describe_strategy({k: v[0] for k, v in grid.items()}): grid for grid in search.param_grid}
+
+
+def test_builder_keeps_the_users_objects_and_seeds():
+    search = make_resampling_search(
+        ["smote", "augmentation", "none"],
+        classifier=LinearSVC(random_state=3),
+        augmentation=AugmentationOverSampler(rotation_range=7, random_state=5),
+        smote=SMOTE(k_neighbors=2, random_state=7),
+        random_state=11,
+    )
+    grids = _by_strategy(search)
+    smote = grids["smote"]["resample"][0]
+    assert (smote.k_neighbors, smote.random_state) == (2, 7)
+    augment = grids["augmentation"]["augment"][0]
+    assert (augment.rotation_range, augment.random_state) == (7, 5)
+    assert grids["none"]["clf"][0].random_state == 3
+    # unseeded objects get the builder's seed
+    grids = _by_strategy(make_resampling_search(
+        ["smote", "augmentation"], classifier=LinearSVC(),
+        augmentation=AugmentationOverSampler(), smote=SMOTE(), random_state=11,
+    ))
+    assert grids["smote"]["resample"][0].random_state == 11
+    assert grids["augmentation"]["augment"][0].random_state == 11
+    assert grids["smote"]["clf"][0].random_state == 11
+
+
+def test_builder_routes_augmentation_parameters_to_augmentation_only():
+    search = make_resampling_search(
+        ["none", "augmentation", "smote"],
+        param_grid={"clf__C": [0.1, 1.0], "augment__rotation_range": [0, 20]},
+    )
+    grids = _by_strategy(search)
+    assert grids["augmentation"]["augment__rotation_range"] == [0, 20]
+    for name in ("none", "smote"):
+        assert "augment__rotation_range" not in grids[name]
+    assert all(grid["clf__C"] == [0.1, 1.0] for grid in grids.values())
+
+
+def test_builder_search_settings():
+    search = make_resampling_search(["none"], random_state=4, cv=5)
+    assert search.scoring == "balanced_accuracy"
+    assert isinstance(search.cv, StratifiedKFold)
+    assert (search.cv.n_splits, search.cv.shuffle, search.cv.random_state) == (5, True, 4)
+    assert make_resampling_search(["none"], scoring="f1_macro").scoring == "f1_macro"
+    folds = KFold(4)
+    assert make_resampling_search(["none"], cv=folds).cv is folds
+
+
+def test_builder_routes_each_entry_to_the_strategies_that_take_it(digits_lt):
+    # resample__k_neighbors exists only in SMOTE: other strategies leave the
+    # step "passthrough" or use a sampler without it (a user report)
+    search = make_resampling_search(
+        ["none", "random_over", "smote", "easy_ensemble"],
+        features=HOGTransformer(pixels_per_cell=(2, 2)),
+        param_grid={"clf__C": [0.1], "resample__k_neighbors": [3, 5]},
+    )
+    grids = _by_strategy(search)
+    assert grids["smote"]["resample__k_neighbors"] == [3, 5]
+    assert all("resample__k_neighbors" not in grids[s] for s in ("none", "random_over"))
+    assert grids["easy_ensemble"]["clf__estimator__C"] == [0.1]
+    search.fit(*digits_lt)
+    names = Counter(describe_strategy(p) for p in search.cv_results_["params"])
+    assert names == {"none": 1, "random_over": 1, "smote": 2, "easy_ensemble": 1}
+
+
+@pytest.mark.parametrize("key", ["resample__k_neighbors", "scale__with_mean", "clf__CC",
+                                 "augment__rotation_range"])
+def test_builder_rejects_entries_no_strategy_takes(key):
+    with pytest.raises(ValueError, match=rf"param_grid entries \['{key}'\]"):
+        make_resampling_search(["none", "random_under"], param_grid={key: [1]})
+
+
+def test_builder_rejects_conflicting_or_malformed_grids():
+    with pytest.raises(ValueError, match="names no step"):
+        make_resampling_search(["none"], param_grid={"svm__C": [1]})
+    with pytest.raises(ValueError, match="conflicts with the 'class_weight' strategy"):
+        make_resampling_search(["none", "class_weight"],
+                               param_grid={"clf__class_weight": [None, "balanced"]})
+    with pytest.raises(TypeError, match="param_grid must be a dict"):
+        make_resampling_search(param_grid=[{"clf__C": [1]}])
+    with pytest.raises(TypeError, match="random_state must be an int"):
+        make_resampling_search(random_state=True)
+
+
+def test_describe_strategy_honours_a_class_weight_entry():
+    svc = LinearSVC()
+    assert describe_strategy({"clf": svc, "clf__class_weight": "balanced"}) == "class_weight"
+    assert describe_strategy({"clf": LinearSVC(class_weight="balanced"),
+                              "clf__class_weight": None}) == "none"
+    assert describe_strategy({"resample": SMOTE(), "clf": svc,
+                              "clf__class_weight": "balanced"}) == "smote+class_weight"
