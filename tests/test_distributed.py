@@ -81,8 +81,19 @@ def test_estimators_run_sequentially_inside_a_dask_worker(client):
 
     assert not _in_dask_worker()
     assert client.submit(_in_dask_worker).result() is True
-    # and the thread count of the chunked kernels drops to one there
     from imgbalance._parallel import effective_chunk_jobs
 
     assert effective_chunk_jobs(2, 10) == 2
     assert client.submit(effective_chunk_jobs, 2, 10).result() == 1
+
+
+def test_chunk_threads_drop_to_one_in_threaded_workers():
+    # in worker *processes* joblib itself already runs nested loops on one
+    # job (they are daemonic); workers in threads of a normal process rely on
+    # imgbalance's own check
+    from imgbalance._parallel import effective_chunk_jobs
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None, silence_logs=50) as cluster:
+        with distributed.Client(cluster) as client:
+            assert client.submit(effective_chunk_jobs, 2, 10).result() == 1

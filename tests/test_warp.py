@@ -477,3 +477,27 @@ def test_scipy_coordinate_order_probe_matches_installed_scipy():
     coords = _scipy_coordinates(np.repeat(m[:, :2], rows.size, axis=0), rows, cols)
     got = ndi.map_coordinates(img, coords, order=1, mode="nearest").reshape(11, 13)
     np.testing.assert_array_equal(got, ndi.affine_transform(img, m[0], order=1, mode="nearest"))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_non_finite_pixels_stay_where_scipy_has_them(mode):
+    # NaN/inf propagate to the pixels that interpolate them (NaN or inf, as
+    # documented); every pixel finite in SciPy is equal here, and nothing warns
+    rng = np.random.default_rng(7)
+    images = rng.random((6, 9, 8))
+    images[rng.random(images.shape) < 0.05] = np.inf
+    images[0, 4, 4] = -np.inf
+    images[1, 2, 3] = np.nan
+    mats = hard_matrices(rng, 6, 9, 8)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = warp_affine(images, mats, mode=mode)
+    expected = scipy_reference(images, mats, 1, mode, 0.0)
+    # never a non-finite value where SciPy has a finite one (SciPy has a few
+    # more: an inf neighbour weighted by zero gives NaN there)
+    assert not (~np.isfinite(ours) & np.isfinite(expected)).any()
+    assert (~np.isfinite(ours)).any()
+    finite = np.isfinite(expected)
+    np.testing.assert_allclose(ours[finite], expected[finite], rtol=0, atol=1e-9)

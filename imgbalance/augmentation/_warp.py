@@ -805,7 +805,11 @@ def warp_affine(images, matrices, *, order=1, mode="nearest", cval=0.0):
     other integer types in float64, and for every integer type the rare
     values close to a rounding boundary are taken from SciPy itself, so that
     integer outputs equal SciPy's (see the module notes).  float16 images
-    (which SciPy rejects) are computed in float32.
+    (which SciPy rejects) are computed in float32.  Non-finite pixels (NaN,
+    ``inf``) propagate to the output pixels that interpolate them, but not
+    always as in SciPy: where SciPy weighs an ``inf`` neighbour by zero it
+    gives NaN, where this kernel interpolates between two ``inf`` it gives
+    NaN (``inf - inf``).  Check ``np.isfinite`` first when that matters.
 
     The kernel gathers the four neighbours of all pixels of a chunk of images
     at once from an edge-padded copy; 8-bit images with 2 to 4 channels are
@@ -861,7 +865,9 @@ def _warp_into(images, mats, out, *, order, mode, cval, sources=None, block_pixe
     for s in range(0, n, per_chunk):
         e = min(n, s + per_chunk)
         chunk = images[s:e] if sources is None else images[sources[s:e]]
-        _warp_chunk(chunk, mats[s:e], out[s:e], order, mode, cval)
+        # non-finite pixels propagate (see warp_affine's notes), silently as in SciPy
+        with np.errstate(invalid="ignore"):
+            _warp_chunk(chunk, mats[s:e], out[s:e], order, mode, cval)
     return out
 
 
