@@ -230,8 +230,10 @@ def make_resampling_search(
         only (the other strategies leave that step ``"passthrough"`` or use
         a sampler without it); for ``"easy_ensemble"``, ``clf__<param>`` goes
         to its base estimator.  An entry that no strategy takes is a
-        ValueError, and so is ``clf__class_weight`` together with the
-        ``"class_weight"`` strategy (which sets it).  None means ``{"clf__C": [0.003,
+        ValueError, and so are ``clf__class_weight`` together with the
+        ``"class_weight"`` strategy (which sets it) and entries that would
+        replace a whole ``augment``, ``resample`` or ``clf`` step (use
+        ``classifier``, ``augmentation`` or ``smote``).  None means ``{"clf__C": [0.003,
         0.01, 0.03]}`` with the default classifier (small C suits the
         normalised HOG descriptors: on long-tailed Fashion-MNIST,
         ``benchmarks/bench_search.py`` with C in {0.01, 0.1, 1} found the
@@ -338,6 +340,13 @@ def make_resampling_search(
             f"e.g. {{'clf__C': [0.1, 1.0]}}; got {type(param_grid).__name__}."
         )
     param_grid = dict(param_grid)
+    swapped = [key for key in ("augment", "resample", "clf") if key in param_grid]
+    if swapped:
+        raise ValueError(
+            f"param_grid entries {swapped} would replace steps that the strategies "
+            "set; pass classifier=, augmentation= or smote= instead (or call "
+            "make_resampling_search once per classifier)."
+        )
     if "class_weight" in strategies and "clf__class_weight" in param_grid:
         raise ValueError(
             "param_grid['clf__class_weight'] conflicts with the 'class_weight' "

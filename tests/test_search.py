@@ -440,6 +440,8 @@ def test_builder_rejects_conflicting_or_malformed_grids():
     with pytest.raises(ValueError, match="conflicts with the 'class_weight' strategy"):
         make_resampling_search(["none", "class_weight"],
                                param_grid={"clf__class_weight": [None, "balanced"]})
+    with pytest.raises(ValueError, match=r"entries \['clf'\] would replace steps"):
+        make_resampling_search(param_grid={"clf": [LinearSVC(), SVC()]})
     with pytest.raises(TypeError, match="param_grid must be a dict"):
         make_resampling_search(param_grid=[{"clf__C": [1]}])
     with pytest.raises(TypeError, match="random_state must be an int"):
