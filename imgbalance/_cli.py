@@ -226,7 +226,7 @@ def _load(args, log):
             if message.startswith("Cannot load image"):
                 message += " (--skip-unreadable skips such files)"
             raise CLIError(f"--data: {message}") from exc
-        counts = np.bincount(y)
+        counts = np.bincount(y, minlength=len(names))
         if counts.min() < 2:
             raise CLIError(
                 f"--data: class {names[int(np.argmin(counts))]!r} has fewer than 2 images; "

@@ -170,13 +170,13 @@ class HOGTransformer(
         self : HOGTransformer
             The fitted transformer.
         """
-        _, images, _ = validate_images(self, X, reset=True, image_shape=self.image_shape)
+        X, images, _ = validate_images(self, X, reset=True, image_shape=self.image_shape)
         self._check_images(images)
         pixels_per_cell, cells_per_block = self._geometry()
         try:
             check_hog_geometry(self.image_shape_[:2], pixels_per_cell, cells_per_block)
         except ValueError as exc:
-            if self.image_shape is None and self.image_shape_[0] == 1:
+            if self.image_shape is None and X.ndim == 2:
                 raise ValueError(
                     f"{exc} X is 2-D without image_shape, so each of its rows was "
                     f"read as a 1 x {self.image_shape_[1]} image: pass "

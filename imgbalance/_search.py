@@ -1,6 +1,7 @@
 """A ready-made search over resampling strategies for image classification."""
 
 import numbers
+from collections.abc import Mapping
 
 from imblearn.ensemble import EasyEnsembleClassifier
 from imblearn.over_sampling import SMOTE, RandomOverSampler
@@ -72,14 +73,16 @@ def _with_random_state(estimator, random_state):
     return estimator
 
 
-def _route(key, steps):
+def _route(key, steps, *, ensemble=False):
     """The grid key of ``key`` in a strategy whose steps are ``steps``, or None.
 
-    An entry goes to the strategies whose step has the parameter: e.g.
-    ``resample__k_neighbors`` to SMOTE's strategy only, ``augment__*`` to
-    the augmentation strategy only.  For an ensemble classifier (a ``clf``
-    with an ``estimator``), ``clf__<param>`` goes to its base estimator
-    when that has the parameter.
+    ``steps`` maps each step name to its candidates in this strategy.  An
+    entry goes to the strategies in which some candidate of its step has the
+    parameter: e.g. ``resample__k_neighbors`` to SMOTE's strategy only,
+    ``augment__*`` to the augmentation strategy only.  With ``ensemble``
+    (the EasyEnsembleClassifier the builder wraps around the classifier),
+    ``clf__<param>`` that the ensemble itself lacks goes to its base
+    estimator.
     """
     step, _, param = key.partition("__")
     if step not in steps:
@@ -87,15 +90,17 @@ def _route(key, steps):
             f"param_grid entry {key!r} names no step of the pipeline; its steps are "
             f"{list(steps)}."
         )
-    obj = steps[step]
     if not param:
         return key  # a whole step, swapped in every strategy
-    if obj is None or isinstance(obj, str):
-        return None  # "passthrough" in this strategy
-    params = obj.get_params(deep=True)
-    if step == "clf" and "estimator" in params and f"estimator__{param}" in params:
+    params = set()
+    for candidate in steps[step]:
+        if candidate is not None and not isinstance(candidate, str):  # not "passthrough"
+            params.update(candidate.get_params(deep=True))
+    if param in params:
+        return key
+    if ensemble and step == "clf" and f"estimator__{param}" in params:
         return f"clf__estimator__{param}"
-    return key if param in params else None
+    return None
 
 
 def _features_steps(features, image_shape):
@@ -136,7 +141,8 @@ def describe_strategy(params):
         ``resample`` sampler other than imbalanced-learn's random samplers
         and SMOTE is named by its lower-cased class name (e.g.
         ``"borderlinesmote"``); ``clf__class_weight="balanced"`` in
-        ``params`` counts as ``"class_weight"``.
+        ``params`` (``clf__estimator__class_weight`` for an
+        EasyEnsembleClassifier) counts as ``"class_weight"``.
 
     Examples
     --------
@@ -156,13 +162,14 @@ def describe_strategy(params):
         names = {RandomOverSampler: "random_over", RandomUnderSampler: "random_under", SMOTE: "smote"}
         parts.append(names.get(type(resample), type(resample).__name__.lower()))
     clf = params.get("clf")
+    prefix = "clf__"
     if isinstance(clf, EasyEnsembleClassifier):
         parts.append("easy_ensemble")
-    else:
-        class_weight = clf.get_params(deep=False).get("class_weight") if clf is not None else None
-        # a grid entry overrides the classifier's own setting
-        if params.get("clf__class_weight", class_weight) == "balanced":
-            parts.append("class_weight")
+        clf, prefix = clf.estimator, "clf__estimator__"
+    class_weight = clf.get_params(deep=False).get("class_weight") if clf is not None else None
+    # a grid entry overrides the classifier's own setting
+    if params.get(f"{prefix}class_weight", class_weight) == "balanced":
+        parts.append("class_weight")
     return "+".join(parts) if parts else "none"
 
 
@@ -229,7 +236,8 @@ def make_resampling_search(
         ``"augmentation"`` only, ``resample__k_neighbors`` to ``"smote"``
         only (the other strategies leave that step ``"passthrough"`` or use
         a sampler without it); for ``"easy_ensemble"``, ``clf__<param>`` goes
-        to its base estimator.  An entry that no strategy takes is a
+        to its base estimator unless the ensemble has that parameter itself
+        (``clf__random_state``, ``clf__n_estimators``).  An entry that no strategy takes is a
         ValueError, and so are ``clf__class_weight`` together with the
         ``"class_weight"`` strategy (which sets it) and entries that would
         replace a whole ``augment``, ``resample`` or ``clf`` step (use
@@ -334,7 +342,7 @@ def make_resampling_search(
     )
     if param_grid is None:
         param_grid = {"clf__C": list(_DEFAULT_C)} if default_classifier else {}
-    if not isinstance(param_grid, dict):
+    if not isinstance(param_grid, Mapping):
         raise TypeError(
             "param_grid must be a dict of grid entries added to every strategy, "
             f"e.g. {{'clf__C': [0.1, 1.0]}}; got {type(param_grid).__name__}."
@@ -399,9 +407,13 @@ def make_resampling_search(
                     estimator=clone(classifier), n_estimators=10, random_state=random_state
                 )
             ]
-        steps = {**dict(pipeline.steps), **{k: v[0] for k, v in grid.items()}}
+        # the candidates of every step in this strategy (a bare "features" or
+        # "scale" entry swaps in its own)
+        steps = {name: [step] for name, step in pipeline.steps}
+        steps.update(grid)
+        steps.update({k: v for k, v in values.items() if k in ("features", "scale")})
         for key, candidates in values.items():
-            routed = _route(key, steps)
+            routed = _route(key, steps, ensemble=strategy == "easy_ensemble")
             if routed is not None:
                 grid[routed] = candidates
                 used.add(key)

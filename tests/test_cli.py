@@ -157,15 +157,30 @@ def test_ridge_searches_alpha_as_one_over_c(tmp_path):
 
 
 def test_imbalance_ratio_alters_the_training_part_only():
-    from imgbalance._cli import compare
+    from imgbalance._cli import _load
 
-    runs = {}
+    parts = {}
     for ratio in ("1", "20"):
-        args = build_parser().parse_args(
-            ["compare", "--strategies", "none", "--C", "0.1", "--quiet", "--imbalance-ratio", ratio]
-        )
-        runs[ratio] = compare(args)[0]
-    # the stratified 25 % test split of the 1,797 digits, whatever the ratio
-    assert len(runs["1"]["y_pred"]) == len(runs["20"]["y_pred"]) == 450
-    # while the training part (and so the fitted model) changed
-    assert runs["1"]["cv_balanced_accuracy"] != runs["20"]["cv_balanced_accuracy"]
+        args = build_parser().parse_args(["compare", "--imbalance-ratio", ratio])
+        parts[ratio] = _load(args, log=lambda *a: None)
+    X_train1, X_test1, y_train1, y_test1 = parts["1"][:4]
+    X_train20, X_test20, y_train20, y_test20 = parts["20"][:4]
+    # the same stratified 25 % test split of the 1,797 digits
+    assert len(y_test1) == 450
+    np.testing.assert_array_equal(X_test1, X_test20)
+    np.testing.assert_array_equal(y_test1, y_test20)
+    # a long-tailed subset of the same training part
+    counts = np.bincount(y_train20)
+    assert len(y_train20) < len(y_train1)
+    assert counts[0] == np.bincount(y_train1)[0] and counts[-1] == counts[0] // 20
+
+
+def test_a_class_left_empty_by_skipped_files_is_named(tmp_path):
+    root = _image_folder(tmp_path / "data")
+    (root / "zebras").mkdir()
+    for i in range(3):
+        (root / "zebras" / f"{i}.png").write_bytes(b"junk")
+    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--data", str(root),
+                             "--skip-unreadable", "--cv", "2"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "class 'zebras' has fewer than 2 images" in result.stderr

@@ -71,6 +71,9 @@ def test_images_smaller_than_one_block():
     # a single 2-D image is read as rows of 1 x w images: the message says so
     with pytest.raises(ValueError, match=r"read as a 1 x 16 image.*X\[np.newaxis\]"):
         HOGTransformer(**PARAMS).fit(np.zeros((16, 16)))
+    # real 1-row images (3-D) get no such hint
+    with pytest.raises(ValueError, match=r"smaller than one HOG block: \S.*pixels\.$"):
+        HOGTransformer(**PARAMS).fit(np.zeros((3, 1, 16)))
 
 
 @pytest.mark.parametrize("name, value", [("pixels_per_cell", (0, 4)), ("pixels_per_cell", (4, 4, 4)), ("cells_per_block", (2, 2.5))])

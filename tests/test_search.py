@@ -434,6 +434,13 @@ def test_builder_rejects_entries_no_strategy_takes(key):
         make_resampling_search(["none", "random_under"], param_grid={key: [1]})
 
 
+def test_builder_takes_any_mapping():
+    from types import MappingProxyType
+
+    search = make_resampling_search(["none"], param_grid=MappingProxyType({"clf__C": [1.0]}))
+    assert search.param_grid[0]["clf__C"] == [1.0]
+
+
 def test_builder_rejects_conflicting_or_malformed_grids():
     with pytest.raises(ValueError, match="names no step"):
         make_resampling_search(["none"], param_grid={"svm__C": [1]})
@@ -455,3 +462,49 @@ def test_describe_strategy_honours_a_class_weight_entry():
                               "clf__class_weight": None}) == "none"
     assert describe_strategy({"resample": SMOTE(), "clf": svc,
                               "clf__class_weight": "balanced"}) == "smote+class_weight"
+
+
+def test_builder_routes_a_users_ensemble_parameters_to_the_ensemble():
+    # a review finding: BaggingClassifier's own max_features went to its trees
+    from sklearn.ensemble import BaggingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    search = make_resampling_search(
+        ["none"], classifier=BaggingClassifier(DecisionTreeClassifier()),
+        param_grid={"clf__max_features": [0.5, 1.0], "clf__estimator__max_depth": [3]},
+    )
+    grid = search.param_grid[0]
+    assert grid["clf__max_features"] == [0.5, 1.0] and grid["clf__estimator__max_depth"] == [3]
+    # the builder's own EasyEnsembleClassifier: its parameters stay, others go down
+    grid = _by_strategy(make_resampling_search(
+        ["easy_ensemble"], param_grid={"clf__C": [0.1], "clf__n_estimators": [5]},
+    ))["easy_ensemble"]
+    assert grid["clf__estimator__C"] == [0.1] and grid["clf__n_estimators"] == [5]
+
+
+def test_builder_routes_parameters_of_swapped_in_features_and_scalers(digits_lt):
+    from sklearn.preprocessing import StandardScaler
+
+    search = make_resampling_search(
+        ["none", "random_under"], features="pixels",
+        param_grid={"clf__C": [0.1],
+                    "features": [HOGTransformer(pixels_per_cell=(2, 2))],
+                    "features__orientations": [6, 9],
+                    "scale": [StandardScaler()], "scale__with_mean": [True, False]},
+    )
+    assert all(g["features__orientations"] == [6, 9] and g["scale__with_mean"] == [True, False]
+               for g in search.param_grid)
+    search.fit(*digits_lt)
+    assert {p["features__orientations"] for p in search.cv_results_["params"]} == {6, 9}
+
+
+def test_describe_strategy_reads_the_base_estimator_of_easy_ensemble():
+    easy = EasyEnsembleClassifier(estimator=LinearSVC())
+    assert describe_strategy({"clf": easy}) == "easy_ensemble"
+    assert describe_strategy({"clf": easy, "clf__estimator__class_weight": "balanced"}) == \
+        "easy_ensemble+class_weight"
+    grid = _by_strategy(make_resampling_search(
+        ["easy_ensemble"], param_grid={"clf__class_weight": ["balanced"]}
+    ))
+    (params,) = [{k: v[0] for k, v in g.items()} for g in grid.values()]
+    assert describe_strategy(params) == "easy_ensemble+class_weight"
