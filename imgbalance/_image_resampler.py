@@ -60,9 +60,10 @@ class ImageResampler(BaseSampler):
     float64, and their result is rounded back to the input dtype: stock
     SMOTE on ``uint8`` arrays computes pixel differences in ``uint8``, where
     they wrap around, and returns silently wrong images.  (64-bit integers
-    beyond 2**53 are rounded to float64 precision by those samplers.)  A synthetic sample made by SMOTE or
-    ADASYN in pixel space is a pixel-wise blend of two images; SMOTE on
-    features (after :class:`HOGTransformer`) is usually the better choice.
+    beyond 2**53 are rounded to float64 precision by those samplers.)  A
+    synthetic sample made by SMOTE or ADASYN in pixel space is a pixel-wise
+    blend of two images; SMOTE on features (after :class:`HOGTransformer`)
+    is usually the better choice.
 
     Examples
     --------

@@ -237,12 +237,13 @@ def make_resampling_search(
         only (the other strategies leave that step ``"passthrough"`` or use
         a sampler without it); for ``"easy_ensemble"``, ``clf__<param>`` goes
         to its base estimator unless the ensemble has that parameter itself
-        (``clf__random_state``, ``clf__n_estimators``).  An entry that no strategy takes is a
-        ValueError, and so are ``clf__class_weight`` together with the
-        ``"class_weight"`` strategy (which sets it) and entries that would
-        replace a whole ``augment``, ``resample`` or ``clf`` step (use
-        ``classifier``, ``augmentation`` or ``smote``).  None means ``{"clf__C": [0.003,
-        0.01, 0.03]}`` with the default classifier (small C suits the
+        (``clf__random_state``, ``clf__n_estimators``).  An entry that no
+        strategy takes is a ValueError, and so are ``clf__class_weight``
+        together with the ``"class_weight"`` strategy (which sets it) and
+        entries that would replace a whole ``augment``, ``resample`` or
+        ``clf`` step (use ``classifier``, ``augmentation`` or ``smote``).
+        None means ``{"clf__C": [0.003, 0.01, 0.03]}`` with the default
+        classifier (small C suits the
         normalised HOG descriptors: on long-tailed Fashion-MNIST,
         ``benchmarks/bench_search.py`` with C in {0.01, 0.1, 1} found the
         best candidate at C = 0.01 and with the default grid at C = 0.003),

@@ -21,7 +21,6 @@ This module is the only one that knows these rules; estimators call
 """
 
 import numbers
-from numbers import Real
 from math import prod
 
 import numpy as np
@@ -42,6 +41,10 @@ __all__ = [
 
 def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def check_image_shape(image_shape, *, name="image_shape"):
@@ -88,14 +91,14 @@ def check_range_pair(value, *, name, low_bound, allow_scalar):
 
     With ``allow_scalar``, a float z means ``(1 - z, 1 + z)`` (Keras zoom_range).
     """
-    if allow_scalar and isinstance(value, Real) and not isinstance(value, bool):
+    if allow_scalar and _is_real(value):
         return (1.0 - float(value), 1.0 + float(value))
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if (
         isinstance(value, (tuple, list))
         and len(value) == 2
-        and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)
+        and all(_is_real(v) for v in value)
         and np.all(np.isfinite(value))
         and low_bound < value[0] <= value[1]
     ):

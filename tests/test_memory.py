@@ -49,3 +49,13 @@ def test_augmentation_peak_memory(images, dtype):
     (X_res, _), extra = _peak_extra(lambda: sampler.fit_resample(X, y))
     assert len(X_res) == 14000
     assert extra <= X_res.nbytes + BOUND_EXTRA, (extra / MiB, X_res.nbytes / MiB)
+
+
+def test_augmentation_with_brightness_peak_memory(images):
+    # integer brightness scaling rounds through float64: by blocks, not the
+    # whole batch at once (which took 3 float64 copies of the new images)
+    y = np.r_[np.zeros(7000), np.ones(1000)].astype(int)
+    sampler = AugmentationOverSampler(rotation_range=15, brightness_range=(0.8, 1.2),
+                                      random_state=0)
+    (X_res, _), extra = _peak_extra(lambda: sampler.fit_resample(images, y))
+    assert extra <= X_res.nbytes + BOUND_EXTRA, (extra / MiB, X_res.nbytes / MiB)

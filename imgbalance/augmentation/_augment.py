@@ -16,6 +16,10 @@ from ._warp import _warp_into, random_affine_matrices
 
 __all__ = ["apply_augmentation", "draw_augmentation", "scale_brightness"]
 
+# Most values per block of integer brightness scaling: bounds its float64
+# temporaries (product, rounding, clipping) to a few MiB whatever the batch.
+_BRIGHTNESS_BLOCK_VALUES = 1 << 20
+
 
 def scale_brightness(images, factors, out=None):
     """Multiply each image by its factor; integer images are rounded and clipped.
@@ -27,10 +31,14 @@ def scale_brightness(images, factors, out=None):
     factors = np.asarray(factors, dtype=np.float64).reshape(shape)
     if out is None:
         out = np.empty_like(images)
-    if np.issubdtype(images.dtype, np.integer):
-        rint_to_dtype(images * factors, images.dtype, out=out)
-    else:
+    if not np.issubdtype(images.dtype, np.integer):
         np.multiply(images, factors.astype(images.dtype), out=out)
+        return out
+    per_image = max(1, int(np.prod(images.shape[1:])))
+    step = max(1, _BRIGHTNESS_BLOCK_VALUES // per_image)  # whole images per block
+    for s in range(0, len(images), step):
+        block = slice(s, s + step)
+        rint_to_dtype(images[block] * factors[block], images.dtype, out=out[block])
     return out
 
 

@@ -411,6 +411,7 @@ def _warp_chunk(chunk, mats, out, order, mode, cval):
     txc = cf.astype(ct)
     f = [_unpack(g, dt, c, n_pix).astype(ct) for g in (g00, g01, g10, g11)]
     check_ties = np.issubdtype(dt, np.integer)
+    near_ties = []  # per channel: pixels whose value lies close to a rounding boundary
     for k in range(c):
         a = f[0][:, k]
         top = f[1][:, k] - a
@@ -431,15 +432,16 @@ def _warp_chunk(chunk, mats, out, order, mode, cval):
             d -= np.rint(d)
             np.abs(d, out=d)
             if ct is np.float32:
-                near = np.flatnonzero(d < _TIE_EPS)
+                near_ties.append(np.flatnonzero(d < _TIE_EPS))
             else:
-                near = np.flatnonzero(d < 64 * np.spacing(np.abs(bot) + 1.0))
-            _store(out_flat, k, bot, dt)
-            if near.size:
-                exact = _scipy_values(chunk, mats, near, order=1, mode=mode, cval=cval)
-                out_flat[near, k] = exact[:, k]
-            continue
+                near_ties.append(np.flatnonzero(d < 64 * np.spacing(np.abs(bot) + 1.0)))
         _store(out_flat, k, bot, dt)
+    if near_ties:
+        # SciPy's values of those pixels, every channel at once (the other
+        # channels of a pixel round as SciPy's anyway)
+        near = np.unique(np.concatenate(near_ties))
+        if near.size:
+            out_flat[near] = _scipy_values(chunk, mats, near, order=1, mode=mode, cval=cval)
 
 
 # --------------------------------------------------------------------------
