@@ -9,10 +9,17 @@ the same training set (1,488-1,489 images per class), fits the same pipeline
 resampling, and prints its balanced accuracy on the full test set -- next to
 the long-tailed set without resampling, for reference.
 
+``--features hog+pixels`` uses the features of ``imgbalance compare
+--features hog+pixels`` (HOG beside the min-max scaled pixels) instead, so
+that strategy results with those features can be read against a ceiling
+with the same features.
+
 Usage::
 
-    python benchmarks/balanced_reference.py
+    python benchmarks/balanced_reference.py [--features hog|hog+pixels] [--C 0.003,0.01,0.03]
 """
+
+import argparse
 
 import time
 import warnings
@@ -41,12 +48,14 @@ def training_sets(seed=0):
     return (X_lt, y_lt), (X[keep], y[keep]), (X_test, y_test)
 
 
-def main(seed=0):
+def main(seed=0, features="hog", C=None):
     long_tailed, balanced, (X_test, y_test) = training_sets(seed)
     for name, (X_train, y_train) in [("long-tailed, no resampling", long_tailed),
                                      ("balanced, same size", balanced)]:
         start = time.perf_counter()
-        search = make_resampling_search(["none"], n_jobs=-1, random_state=seed)
+        grid = None if C is None else {"clf__C": C}
+        search = make_resampling_search(["none"], features=features, param_grid=grid,
+                                        n_jobs=-1, random_state=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             search.fit(X_train, y_train)
@@ -61,4 +70,9 @@ def main(seed=0):
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--features", choices=("hog", "hog+pixels"), default="hog")
+    parser.add_argument("--C", type=lambda s: [float(v) for v in s.split(",")], default=None,
+                        help="comma-separated C grid (default: make_resampling_search's)")
+    args = parser.parse_args()
+    main(features=args.features, C=args.C)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._search import STRATEGIES, make_resampling_search
+from ._search import STRATEGIES, _hog_and_pixels, _pixel_weight, make_resampling_search
 
 __all__ = ["main"]
 
@@ -140,8 +140,10 @@ def build_parser():
         "fashion-mnist, 1 for a folder). The test split is never altered",
     )
     compare.add_argument(
-        "--features", choices=("hog", "pixels"), default="hog",
-        help="HOG descriptors (default) or standardised raw pixels",
+        "--features", choices=("hog", "pixels", "hog+pixels"), default="hog",
+        help="HOG descriptors (default), standardised raw pixels, or both "
+        "(HOG beside the min-max scaled pixels, weighted so that the two parts "
+        "have similar norms: 0.5 for 28x28 greyscale images)",
     )
     compare.add_argument(
         "--hog-pixels-per-cell", type=_positive_int, default=None, metavar="P",
@@ -377,7 +379,7 @@ def compare(args):
             f"--cv {args.cv}: the rarest training class has only {counts.min()} images; "
             "lower --cv or --imbalance-ratio"
         )
-    if args.features == "hog":
+    if args.features in ("hog", "hog+pixels"):
         cell = _hog_cell(X_train.shape[1:], args.hog_pixels_per_cell)
         if min(X_train.shape[1:3]) < 2 * cell:
             raise CLIError(
@@ -385,6 +387,9 @@ def compare(args):
                 f"smaller than one 2x2-cell block"
             )
         features = HOGTransformer(pixels_per_cell=(cell, cell), cells_per_block=(2, 2))
+        if args.features == "hog+pixels":
+            weight = _pixel_weight(X_train.shape[1:], (cell, cell))
+            features = _hog_and_pixels(features, pixel_weight=weight)
     else:
         features = "pixels"
     classifier, reg = _classifier(args.classifier, args.random_state)

@@ -3,13 +3,17 @@
 import numbers
 from collections.abc import Mapping
 
+import numpy as np
+
 from imblearn.ensemble import EasyEnsembleClassifier
 from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, StratifiedKFold
-from sklearn.preprocessing import StandardScaler
+from sklearn.pipeline import FeatureUnion
+from sklearn.pipeline import Pipeline as SkPipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.svm import LinearSVC
 
 from ._hog_transformer import HOGTransformer
@@ -103,22 +107,59 @@ def _route(key, steps, *, ensemble=False):
     return None
 
 
+#: Weight of the min-max scaled pixels beside the HOG descriptor in
+#: ``features="hog+pixels"``: on 28x28 Fashion-MNIST images with (4, 4) cells
+#: and (2, 2) blocks it gives the two parts about the same Euclidean norm
+#: (about 6).
+_PIXEL_WEIGHT = 0.5
+_FEATURES = ("hog", "pixels", "hog+pixels")
+
+
+def _pixel_weight(image_shape, pixels_per_cell, cells_per_block=(2, 2)):
+    """:data:`_PIXEL_WEIGHT` carried over to images of another shape.
+
+    The HOG part's norm grows as the square root of its number of blocks
+    (each block is normalised; colour images give one descriptor), the
+    pixel part's as the square root of ``h * w * c``: the returned weight
+    keeps their ratio what it is for 28x28 greyscale images with (4, 4)
+    cells and (2, 2) blocks, where it is :data:`_PIXEL_WEIGHT`.
+    """
+    h, w = image_shape[:2]
+    values = h * w * (image_shape[2] if len(image_shape) > 2 else 1)
+    blocks = 1
+    for size, cell, block in zip((h, w), pixels_per_cell, cells_per_block):
+        blocks *= max(size // cell - block + 1, 1)
+    return _PIXEL_WEIGHT * float(np.sqrt(blocks / 36 * 784 / values))
+
+
+def _hog_and_pixels(hog, image_shape=None, pixel_weight=_PIXEL_WEIGHT):
+    """``FeatureUnion`` of ``hog`` and the pixels min-max scaled to [0, pixel_weight]."""
+    pixels = SkPipeline(
+        [("flatten", ImageFlattener(image_shape=image_shape)), ("minmax", MinMaxScaler())]
+    )
+    return FeatureUnion(
+        [("hog", hog), ("pixels", pixels)], transformer_weights={"pixels": pixel_weight}
+    )
+
+
 def _features_steps(features, image_shape):
     """The ``features`` and ``scale`` steps of the pipeline."""
     if isinstance(features, str):
-        if features == "hog":
+        if features in ("hog", "hog+pixels"):
             hog = HOGTransformer(
                 pixels_per_cell=(4, 4), cells_per_block=(2, 2), image_shape=image_shape
             )
+            if features == "hog+pixels":
+                return _hog_and_pixels(hog, image_shape), "passthrough"
             return hog, "passthrough"
         if features == "pixels":
             return ImageFlattener(image_shape=image_shape), StandardScaler()
         raise ValueError(
-            f"features must be 'hog', 'pixels' or a transformer; got {features!r}."
+            f"features must be one of {_FEATURES} or a transformer; got {features!r}."
         )
     if not hasattr(features, "fit") or not hasattr(features, "transform"):
         raise TypeError(
-            "features must be 'hog', 'pixels' or a transformer with fit and "
+            f"features must be one of {_FEATURES} or a transformer with fit and "
             f"transform; got {type(features).__name__}."
         )
     return clone(features), "passthrough"
@@ -220,12 +261,26 @@ def make_resampling_search(
           before the features;
         - ``"easy_ensemble"``: :class:`~imblearn.ensemble.EasyEnsembleClassifier`
           around the classifier.
-    features : "hog", "pixels" or transformer, default="hog"
+    features : {"hog", "pixels", "hog+pixels"} or transformer, default="hog"
         ``"hog"`` is ``HOGTransformer(pixels_per_cell=(4, 4),
         cells_per_block=(2, 2))``; ``"pixels"`` is :class:`ImageFlattener`
         followed by a :class:`~sklearn.preprocessing.StandardScaler` in the
-        ``scale`` step (``"passthrough"`` otherwise); a transformer is used
-        as given (cloned).
+        ``scale`` step (``"passthrough"`` otherwise); ``"hog+pixels"`` is a
+        :class:`~sklearn.pipeline.FeatureUnion` of that HOG descriptor
+        (step ``"hog"``) and the pixels min-max scaled to [0, 1] (step
+        ``"pixels"``), weighted 0.5: for 28x28 greyscale images both parts
+        then have similar norms (for other shapes, search
+        ``features__transformer_weights`` or pass a FeatureUnion of your
+        own; ``imgbalance compare`` scales the weight to the image shape).
+        HOG discards intensity, which the pixels bring back.  On
+        long-tailed Fashion-MNIST the pair lifts the best
+        strategy's test balanced accuracy from 0.855 to 0.870, and that
+        of a balanced training set of the same size from 0.874 to 0.891
+        (``benchmarks/results/compare_fashion_mnist_ir100_hog_pixels.txt``,
+        ``balanced_reference.txt``).
+        Its parameters are searchable as ``features__hog__pixels_per_cell``
+        or ``features__transformer_weights``.  A transformer is used as
+        given (cloned).
     classifier : classifier, default=None
         None means ``LinearSVC(dual=True, tol=1e-3, max_iter=300)``.  Strategy
         ``"class_weight"`` needs a ``class_weight`` parameter.

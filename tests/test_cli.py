@@ -184,3 +184,30 @@ def test_a_class_left_empty_by_skipped_files_is_named(tmp_path):
                              "--skip-unreadable", "--cv", "2"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "class 'zebras' has fewer than 2 images" in result.stderr
+
+
+@pytest.mark.parametrize("cell_args, cell, weight", [
+    ([], 2, 0.875),  # the CLI's cell for 8x8 digits: 3x3 blocks of 2x2 cells
+    (["--hog-pixels-per-cell", "4"], 4, 0.5 * np.sqrt(1 / 36 * 784 / 64)),  # one block
+])
+def test_hog_and_pixels_features(tmp_path, cell_args, cell, weight):
+    from sklearn.pipeline import FeatureUnion
+
+    code = main(["compare", "--features", "hog+pixels", *cell_args, "--strategies", "none",
+                 "--C", "0.1", "--quiet", "--output", str(tmp_path)])
+    assert code == 0
+    features = joblib.load(tmp_path / "best_pipeline.joblib").named_steps["features"]
+    assert isinstance(features, FeatureUnion)
+    assert features.named_transformers["hog"].pixels_per_cell == (cell, cell)
+    # the weight that keeps the norm ratio of 28x28 images with (4, 4) cells (6x6 blocks)
+    # and weight 0.5: 0.5 * sqrt(blocks / 36 * 784 / pixels)
+    assert features.transformer_weights["pixels"] == pytest.approx(weight)
+    names = features.get_feature_names_out()
+    assert sum(n.startswith("pixels__") for n in names) == 64
+
+
+def test_hog_and_pixels_on_images_smaller_than_a_block(capsys):
+    code = main(["compare", "--features", "hog+pixels", "--hog-pixels-per-cell", "5",
+                 "--strategies", "none", "--quiet"])
+    assert code == 2
+    assert "--hog-pixels-per-cell 5" in capsys.readouterr().err

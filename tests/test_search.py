@@ -315,7 +315,7 @@ def test_builder_pixels_and_search_kinds(digits_lt):
     [
         (dict(strategies=["smote", "magic"]), ValueError, "strategies"),
         (dict(strategies=[]), ValueError, "strategies"),
-        (dict(features="sift"), ValueError, "features"),
+        (dict(features="sift"), ValueError, "features must be one of .*hog\\+pixels"),
         (dict(features=object()), TypeError, "features"),
         (dict(search="bayes"), ValueError, "search"),
         (dict(random_state=None), TypeError, "random_state"),
@@ -508,3 +508,47 @@ def test_describe_strategy_reads_the_base_estimator_of_easy_ensemble():
     ))
     (params,) = [{k: v[0] for k, v in g.items()} for g in grid.values()]
     assert describe_strategy(params) == "easy_ensemble+class_weight"
+
+
+def test_hog_and_pixels_is_skimage_hog_beside_min_max_scaled_pixels(digits_lt):
+    from skimage.feature import hog
+    from sklearn.pipeline import FeatureUnion
+
+    X, y = digits_lt
+    search = make_resampling_search(["none"], features="hog+pixels")
+    union = search.estimator.named_steps["features"]
+    assert isinstance(union, FeatureUnion)
+    assert search.estimator.named_steps["scale"] == "passthrough"
+    F = clone(union).fit(X[:100]).transform(X)  # min and max of the fitted images only
+    hogs = np.stack([hog(image, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2))
+                     for image in X])
+    flat = X.reshape(len(X), -1)
+    low, high = flat[:100].min(axis=0), flat[:100].max(axis=0)
+    scaled = (flat - low) / np.where(high > low, high - low, 1.0)  # constant pixels -> 0
+    np.testing.assert_allclose(F, np.hstack([hogs, 0.5 * scaled]), rtol=0, atol=1e-12)
+    names = clone(union).fit(X).get_feature_names_out()
+    assert len(names) == F.shape[1] and names[-1] == "pixels__pixel_7_7"
+    doubled = clone(union).set_params(transformer_weights={"pixels": 1.0}).fit(X[:100])
+    np.testing.assert_allclose(doubled.transform(X), np.hstack([hogs, scaled]), rtol=0, atol=1e-12)
+
+
+def test_hog_and_pixels_searches_and_routes_its_parameters(digits_lt):
+    X, y = digits_lt
+    flat = X.reshape(len(X), -1)
+    search = make_resampling_search(
+        ["none", "smote"], features="hog+pixels", image_shape=(8, 8),
+        param_grid={"clf__C": [0.1], "features__hog__orientations": [6, 9],
+                    "features__transformer_weights": [{"pixels": 0.5}, {"pixels": 1.0}],
+                    "features__pixels__minmax__feature_range": [(0, 1)]},
+    )
+    assert all(g["features__hog__orientations"] == [6, 9]
+               and g["features__pixels__minmax__feature_range"] == [(0, 1)]
+               for g in search.param_grid)
+    search.fit(flat, y)
+    assert len(search.cv_results_["params"]) == 8
+    assert search.best_score_ > 0.8
+    orientations = search.best_params_["features__hog__orientations"]
+    n_hog = HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2),
+                           orientations=orientations).fit_transform(X[:1]).shape[1]
+    F = search.best_estimator_.named_steps["features"].transform(flat)
+    assert F.shape == (len(X), n_hog + 64)
