@@ -396,7 +396,7 @@ def compare(args):
     grid_values = args.C if reg == "C" else [1.0 / c for c in args.C]
 
     # SMOTE's default 5 neighbours need 6 images of the rarest class per fold.
-    smote_k = max(1, min(5, counts.min() * (args.cv - 1) // args.cv - 1))
+    smote_k = max(1, min(5, int(counts.min()) * (args.cv - 1) // args.cv - 1))
     rows = []
     for i, strategy in enumerate(args.strategies, 1):
         t0 = time.perf_counter()

@@ -211,3 +211,14 @@ def test_hog_and_pixels_on_images_smaller_than_a_block(capsys):
                  "--strategies", "none", "--quiet"])
     assert code == 2
     assert "--hog-pixels-per-cell 5" in capsys.readouterr().err
+
+
+def test_smote_neighbours_follow_the_rarest_class_and_print_plainly(tmp_path):
+    code = main(["compare", "--imbalance-ratio", "20", "--strategies", "smote", "--C", "0.1",
+                 "--quiet", "--output", str(tmp_path)])
+    assert code == 0
+    pipeline = joblib.load(tmp_path / "best_pipeline.joblib")
+    k = pipeline.named_steps["resample"].k_neighbors
+    assert type(k) is int and 1 < k < 5  # the rarest class has too few images for 5
+    params = json.loads((tmp_path / "results.json").read_text())["params"]
+    assert params["resample"] == f"SMOTE(k_neighbors={k}, random_state=0)"
