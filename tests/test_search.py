@@ -552,3 +552,24 @@ def test_hog_and_pixels_searches_and_routes_its_parameters(digits_lt):
                            orientations=orientations).fit_transform(X[:1]).shape[1]
     F = search.best_estimator_.named_steps["features"].transform(flat)
     assert F.shape == (len(X), n_hog + 64)
+
+
+def test_the_features_are_tuned_with_the_strategies(digits_lt):
+    # the user guide's recipe: cross-validation chooses between HOG and HOG + pixels
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    hog = HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2))
+    hog_and_pixels = FeatureUnion(
+        [("hog", hog), ("pixels", make_pipeline(ImageFlattener(), MinMaxScaler()))],
+        transformer_weights={"pixels": 0.5},
+    )
+    search = make_resampling_search(
+        ["none", "smote"], param_grid={"clf__C": [0.01], "features": [hog, hog_and_pixels]},
+    ).fit(*digits_lt)
+    params = search.cv_results_["params"]
+    assert len(params) == 4
+    assert {(describe_strategy(p), type(p["features"]).__name__) for p in params} == {
+        ("none", "HOGTransformer"), ("none", "FeatureUnion"),
+        ("smote", "HOGTransformer"), ("smote", "FeatureUnion")}
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
