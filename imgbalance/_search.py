@@ -1,9 +1,8 @@
 """A ready-made search over resampling strategies for image classification."""
 
+import math
 import numbers
 from collections.abc import Mapping
-
-import numpy as np
 
 from imblearn.ensemble import EasyEnsembleClassifier
 from imblearn.over_sampling import SMOTE, RandomOverSampler
@@ -129,7 +128,7 @@ def _pixel_weight(image_shape, pixels_per_cell, cells_per_block=(2, 2)):
     blocks = 1
     for size, cell, block in zip((h, w), pixels_per_cell, cells_per_block):
         blocks *= max(size // cell - block + 1, 1)
-    return _PIXEL_WEIGHT * float(np.sqrt(blocks / 36 * 784 / values))
+    return _PIXEL_WEIGHT * math.sqrt(blocks / 36 * 784 / values)
 
 
 def _hog_and_pixels(hog, image_shape=None, pixel_weight=_PIXEL_WEIGHT):
