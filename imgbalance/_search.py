@@ -15,6 +15,7 @@ from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.svm import LinearSVC
 
+from ._hog import hog_n_features
 from ._hog_transformer import HOGTransformer
 from ._reshape import ImageFlattener
 from .augmentation import AugmentationOverSampler
@@ -107,10 +108,11 @@ def _route(key, steps, *, ensemble=False):
 
 
 #: Weight of the min-max scaled pixels beside the HOG descriptor in
-#: ``features="hog+pixels"``: on 28x28 Fashion-MNIST images with (4, 4) cells
-#: and (2, 2) blocks it gives the two parts about the same Euclidean norm
-#: (about 6).
+#: ``features="hog+pixels"``: on 28x28 Fashion-MNIST images (the reference
+#: shape) with (4, 4) cells and (2, 2) blocks it gives the two parts about the
+#: same Euclidean norm (about 6).
 _PIXEL_WEIGHT = 0.5
+_PIXEL_WEIGHT_SHAPE, _PIXEL_WEIGHT_CELL = (28, 28), (4, 4)
 _FEATURES = ("hog", "pixels", "hog+pixels")
 
 
@@ -120,15 +122,19 @@ def _pixel_weight(image_shape, pixels_per_cell, cells_per_block=(2, 2)):
     The HOG part's norm grows as the square root of its number of blocks
     (each block is normalised; colour images give one descriptor), the
     pixel part's as the square root of ``h * w * c``: the returned weight
-    keeps their ratio what it is for 28x28 greyscale images with (4, 4)
-    cells and (2, 2) blocks, where it is :data:`_PIXEL_WEIGHT`.
+    keeps their ratio what it is for the reference shape and cells, where
+    it is :data:`_PIXEL_WEIGHT`.
     """
-    h, w = image_shape[:2]
-    values = h * w * (image_shape[2] if len(image_shape) > 2 else 1)
-    blocks = 1
-    for size, cell, block in zip((h, w), pixels_per_cell, cells_per_block):
-        blocks *= max(size // cell - block + 1, 1)
-    return _PIXEL_WEIGHT * math.sqrt(blocks / 36 * 784 / values)
+
+    def blocks(image_hw, cell):  # HOG features per orientation and block cell
+        return hog_n_features(image_hw, orientations=1, pixels_per_cell=cell,
+                              cells_per_block=cells_per_block)
+
+    hog_ratio = blocks(image_shape[:2], pixels_per_cell) / blocks(
+        _PIXEL_WEIGHT_SHAPE, _PIXEL_WEIGHT_CELL
+    )
+    pixel_ratio = math.prod(image_shape) / math.prod(_PIXEL_WEIGHT_SHAPE)
+    return _PIXEL_WEIGHT * math.sqrt(hog_ratio / pixel_ratio)
 
 
 def _hog_and_pixels(hog, image_shape=None, pixel_weight=_PIXEL_WEIGHT):
@@ -435,6 +441,10 @@ def make_resampling_search(
     )
 
     values = {key: _grid_values(key, v, search) for key, v in param_grid.items()}
+    # the candidates of every step (a bare "features" or "scale" entry swaps
+    # in its own); each strategy then sets its augment, resample and clf
+    base_steps = {name: [step] for name, step in pipeline.steps}
+    base_steps.update({k: v for k, v in values.items() if k in ("features", "scale")})
     grids = []
     used = set()
     for strategy in strategies:
@@ -462,11 +472,7 @@ def make_resampling_search(
                     estimator=clone(classifier), n_estimators=10, random_state=random_state
                 )
             ]
-        # the candidates of every step in this strategy (a bare "features" or
-        # "scale" entry swaps in its own)
-        steps = {name: [step] for name, step in pipeline.steps}
-        steps.update(grid)
-        steps.update({k: v for k, v in values.items() if k in ("features", "scale")})
+        steps = {**base_steps, **grid}
         for key, candidates in values.items():
             routed = _route(key, steps, ensemble=strategy == "easy_ensemble")
             if routed is not None:
