@@ -13,7 +13,7 @@ run, times for ``pixels_per_cell`` in (4, 4) and (7, 7), 9 orientations,
 and prints seconds (best of ``--repeat`` runs for (b)), images/s, the
 speed-up over (a), the peak memory traced
 by ``tracemalloc`` during a second, untimed run (relative to the size of the
-output array; with ``n_jobs=2`` worker processes are not traced) and whether
+output array; ``n_jobs=2`` runs threads, which are traced too) and whether
 the outputs equal skimage's bit for bit.
 
 Usage::

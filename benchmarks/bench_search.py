@@ -22,8 +22,8 @@ Fashion-MNIST test set.
 
 Usage::
 
-    python benchmarks/bench_search.py              # the full benchmark (tens of minutes)
-    python benchmarks/bench_search.py --quick      # n_max=1500, C in (0.1,), a few minutes
+    python benchmarks/bench_search.py              # the full benchmark (about 7 minutes on 2 cores)
+    python benchmarks/bench_search.py --quick      # n_max=1500, C in (0.1,): a quick check
     python benchmarks/bench_search.py --only imgbalance
 """
 

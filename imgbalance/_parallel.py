@@ -61,7 +61,8 @@ def map_chunks(func, tasks, *, out, n_jobs=None, in_place=False):
     (``require="sharedmem"``): the kernels spend their time in NumPy calls
     that release the GIL, and writing into the shared output avoids sending
     every result back from a worker process (with processes, measured 2x
-    *slower* than one thread for HOG on Fashion-MNIST; threads, 1.6x faster).
+    *slower* than one thread for HOG on Fashion-MNIST; threads, 1.7x faster in
+    ``benchmarks/bench_hog.py``).
 
     Inside a dask.distributed worker the chunks run sequentially: the
     cluster already runs one task per worker thread, and more threads there

@@ -52,7 +52,8 @@ channels (about 1.6x faster on 28x28 and 224x224x3 images):
 * all channels are interpolated by the same NumPy calls (``(c, npix)`` arrays);
 * rounding goes through the float32 bits of ``v + 256.5``, which also tells
   which values lie within 8 * 2**-15 of a rounding boundary (more than twice
-  the float32 error bound); those few values (about 0.05 %) are taken from
+  the float32 error bound); those few values (typically about 0.05 %: 17 of
+  the 2**15 fraction values) are taken from
   SciPy itself (:func:`_scipy_values`), so the output is identical to SciPy's.
 """
 
@@ -504,7 +505,7 @@ class _FastU8Bilinear:
       (15 fraction bits).  Values whose fraction bits are within ``_NEAR``
       units (2**-15) of a rounding boundary are flagged; the float32 error
       (< 1.1e-4, i.e. 3.6 units) cannot change the rounding of any other
-      value.  The flagged pixels (about 0.05 % of the values) are recomputed
+      value.  The flagged pixels (typically about 0.05 % of the values) are recomputed
       by SciPy itself (:func:`_scipy_values`)
       every ``_FAST_RECHECK_PIXELS`` output pixels, while their input is still
       in the CPU caches, so the output equals SciPy's.
