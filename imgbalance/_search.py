@@ -77,6 +77,65 @@ def _with_random_state(estimator, random_state):
     return estimator
 
 
+def _with_image_shape(step, image_shape):
+    """``step`` with every ``image_shape`` parameter left at None set (a clone).
+
+    Nested ones too (a ``FeatureUnion`` or ``Pipeline`` of image
+    transformers); strings (``"passthrough"``) and ``image_shape=None`` pass
+    through unchanged, and so does an ``image_shape`` the user did set.
+    """
+    if image_shape is None or step is None or isinstance(step, str):
+        return step
+    unset = {
+        key: image_shape
+        for key, value in step.get_params(deep=True).items()
+        if value is None and (key == "image_shape" or key.endswith("__image_shape"))
+    }
+    if not unset:
+        return step
+    return clone(step).set_params(**unset)
+
+
+def _has_param(candidate, param):
+    """Whether a step candidate (estimator or "passthrough") has ``param``, deep."""
+    if candidate is None or isinstance(candidate, str):
+        return False
+    return param in candidate.get_params(deep=True)
+
+
+def _split_by_candidate(grid):
+    """Split ``grid`` so that no candidate of a step meets a parameter it lacks.
+
+    ``{"features": [hog, union], "features__orientations": [6, 9]}`` would
+    make the search set ``orientations`` on the union, and fail at fit (the
+    trap of swapping a step and tuning its parameters in one grid).  It
+    becomes ``{"features": [hog], "features__orientations": [6, 9]}`` and
+    ``{"features": [union]}``: every candidate keeps every entry it takes.
+    """
+    grids = [grid]
+    for step in [key for key in grid if "__" not in key]:
+        new = []
+        for g in grids:
+            subkeys = [key for key in g if key.startswith(step + "__")]
+            candidates = g[step]
+            if not subkeys or hasattr(candidates, "rvs"):
+                new.append(g)
+                continue
+            groups = {}  # taken sub-keys -> candidates, in candidate order
+            for candidate in candidates:
+                taken = tuple(
+                    key for key in subkeys
+                    if _has_param(candidate, key[len(step) + 2:])
+                )
+                groups.setdefault(taken, []).append(candidate)
+            for taken, members in groups.items():
+                split = {k: v for k, v in g.items() if k not in subkeys or k in taken}
+                split[step] = members
+                new.append(split)
+        grids = new
+    return grids
+
+
 def _route(key, steps, *, ensemble=False):
     """The grid key of ``key`` in a strategy whose steps are ``steps``, or None.
 
@@ -167,7 +226,7 @@ def _features_steps(features, image_shape):
             f"features must be one of {_FEATURES} or a transformer with fit and "
             f"transform; got {type(features).__name__}."
         )
-    return clone(features), "passthrough"
+    return _with_image_shape(clone(features), image_shape), "passthrough"
 
 
 def describe_strategy(params):
@@ -297,7 +356,11 @@ def make_resampling_search(
         only (the other strategies leave that step ``"passthrough"`` or use
         a sampler without it); for ``"easy_ensemble"``, ``clf__<param>`` goes
         to its base estimator unless the ensemble has that parameter itself
-        (``clf__random_state``, ``clf__n_estimators``).  An entry that no
+        (``clf__random_state``, ``clf__n_estimators``).  Entries that swap
+        the ``features`` or ``scale`` step (``{"features": [hog, union]}``)
+        may be combined with entries that tune it
+        (``"features__orientations"``): the grid is split so that each
+        candidate only gets the entries it has.  An entry that no
         strategy takes is a ValueError, and so are ``clf__class_weight``
         together with the ``"class_weight"`` strategy (which sets it) and
         entries that would replace a whole ``augment``, ``resample`` or
@@ -316,7 +379,11 @@ def make_resampling_search(
         ``SMOTE(random_state=random_state)``.  Pass e.g.
         ``SMOTE(k_neighbors=2)`` when a class has few images per fold.
     image_shape : tuple of int, default=None
-        Shape of one image, when ``X`` will be passed flattened.
+        Shape of one image, when ``X`` will be passed flattened.  It is
+        passed on to every ``image_shape`` parameter left at None in the
+        steps: the features transformer (a given one too, nested ones
+        included), the augmentation sampler and the ``features`` or
+        ``scale`` candidates of ``param_grid``.
     cv : int or cross-validation generator, default=3
         An int means a shuffled :class:`~sklearn.model_selection.StratifiedKFold`
         seeded with ``random_state``.
@@ -425,8 +492,7 @@ def make_resampling_search(
         augmentation if augmentation is not None else _default_augmentation(random_state),
         random_state,
     )
-    if image_shape is not None:
-        augmentation.set_params(image_shape=image_shape)
+    augmentation = _with_image_shape(augmentation, image_shape)
 
     features_step, scale_step = _features_steps(features, image_shape)
     pipeline = Pipeline(
@@ -441,6 +507,9 @@ def make_resampling_search(
     )
 
     values = {key: _grid_values(key, v, search) for key, v in param_grid.items()}
+    for key in ("features", "scale"):  # candidates of a whole step
+        if key in values and not hasattr(values[key], "rvs"):
+            values[key] = [_with_image_shape(step, image_shape) for step in values[key]]
     # the candidates of every step (a bare "features" or "scale" entry swaps
     # in its own); each strategy then sets its augment, resample and clf
     base_steps = {name: [step] for name, step in pipeline.steps}
@@ -478,7 +547,7 @@ def make_resampling_search(
             if routed is not None:
                 grid[routed] = candidates
                 used.add(key)
-        grids.append(grid)
+        grids.extend(_split_by_candidate(grid))
     unused = [key for key in param_grid if key not in used]
     if unused:
         raise ValueError(

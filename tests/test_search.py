@@ -573,3 +573,81 @@ def test_the_features_are_tuned_with_the_strategies(digits_lt):
         ("none", "HOGTransformer"), ("none", "FeatureUnion"),
         ("smote", "HOGTransformer"), ("smote", "FeatureUnion")}
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_a_grid_that_swaps_and_tunes_a_step_gives_each_candidate_its_own_entries(digits_lt):
+    # {"features": [hog, union], "features__orientations": [...]} would set
+    # orientations on the union too (and fail at fit): the grid is split
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+    hog = HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2))
+    union = FeatureUnion(
+        [("hog", clone(hog)), ("pixels", make_pipeline(ImageFlattener(), MinMaxScaler()))]
+    )
+    search = make_resampling_search(
+        ["none", "smote"],
+        param_grid={"clf__C": [0.01], "features": [hog, union],
+                    "features__orientations": [6, 9], "features__hog__orientations": [4]},
+    )
+    for grid in search.param_grid:  # every candidate has every entry it meets
+        for key in grid:
+            step, _, param = key.partition("__")
+            if param and step == "features":
+                assert all(param in c.get_params(deep=True) for c in grid["features"])
+    search.fit(*digits_lt)
+    params = search.cv_results_["params"]
+    assert len(params) == 2 * 3  # per strategy: hog x 2 orientations, the union x 1
+    got = sorted(
+        (describe_strategy(p), type(p["features"]).__name__,
+         p.get("features__orientations"), p.get("features__hog__orientations"))
+        for p in params
+    )
+    assert got == sorted(
+        (s, *rest) for s in ("none", "smote")
+        for rest in (("HOGTransformer", 6, None), ("HOGTransformer", 9, None),
+                     ("FeatureUnion", None, 4))
+    )
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+    # a scaler swapped for "passthrough" and tuned: the same
+    search = make_resampling_search(
+        ["none"], features="pixels",
+        param_grid={"clf__C": [0.1], "scale": ["passthrough", StandardScaler()],
+                    "scale__with_mean": [True, False]},
+    ).fit(*digits_lt)
+    got = sorted((str(p["scale"]), p.get("scale__with_mean", "-"))
+                 for p in search.cv_results_["params"])
+    assert got == [("StandardScaler()", False), ("StandardScaler()", True),
+                   ("passthrough", "-")]
+
+
+def test_image_shape_reaches_every_image_step_left_unset(digits_lt):
+    X, y = digits_lt
+    flat = X.reshape(len(X), -1)
+    hog = HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2))
+    search = make_resampling_search(
+        ["none", "augmentation"], features=hog, image_shape=(8, 8),
+        param_grid={"clf__C": [0.01], "features": [hog, ImageFlattener()]},
+    )
+    assert hog.image_shape is None  # the user's objects are not modified
+    for grid in search.param_grid:
+        assert all(c.image_shape == (8, 8) for c in grid["features"])
+        assert all(a == "passthrough" or a.image_shape == (8, 8) for a in grid["augment"])
+    on_flat = search.fit(flat, y).cv_results_["mean_test_score"]
+    on_images = make_resampling_search(
+        ["none", "augmentation"], features=hog,
+        param_grid={"clf__C": [0.01], "features": [hog, ImageFlattener()]},
+    ).fit(X, y).cv_results_["mean_test_score"]
+    np.testing.assert_allclose(on_flat, on_images)
+    # nested in a given transformer too; an image_shape the user set is kept
+    from sklearn.pipeline import make_union
+
+    search = make_resampling_search(
+        ["none"], features=make_union(hog, ImageFlattener(image_shape=(4, 16))),
+        image_shape=(8, 8),
+    )
+    union = search.param_grid[0]["features"] if "features" in search.param_grid[0] \
+        else search.estimator.named_steps["features"]
+    assert union.get_params()["hogtransformer__image_shape"] == (8, 8)
+    assert union.get_params()["imageflattener__image_shape"] == (4, 16)
