@@ -25,9 +25,13 @@ class ImageResampler(BaseSampler):
     Parameters
     ----------
     sampler : sampler object, default=None
-        An imbalanced-learn sampler (anything with ``fit_resample``); it is
-        cloned in ``fit_resample``.  ``None`` means
-        ``RandomOverSampler(random_state=random_state)``.
+        An imbalanced-learn sampler, or any scikit-learn estimator
+        (``BaseEstimator`` subclass) with ``fit_resample``; it is cloned in
+        ``fit_resample``.  ``None`` means
+        ``RandomOverSampler(random_state=random_state)``.  An image-aware
+        sampler (one with an ``image_shape`` parameter, such as
+        :class:`AugmentationOverSampler`) gets the images' shape when its own
+        ``image_shape`` is None, and the pixels in their own dtype.
     image_shape : tuple of int or None, default=None
         Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
         image when ``X`` is passed flattened as ``(n_samples, n_features)``.
@@ -83,7 +87,7 @@ class ImageResampler(BaseSampler):
     _sampling_type = "bypass"
 
     _parameter_constraints: dict = {
-        "sampler": [HasMethods(["fit_resample"]), None],
+        "sampler": [HasMethods(["fit_resample", "get_params", "__sklearn_tags__"]), None],
         "image_shape": [tuple, list, None],
         "random_state": ["random_state"],
     }
@@ -116,7 +120,8 @@ class ImageResampler(BaseSampler):
         return self.sampler
 
     def _inner_tags(self):
-        if isinstance(self.sampler, type):  # rejected by fit (see _inner)
+        if isinstance(self.sampler, type) or not hasattr(self._inner(), "__sklearn_tags__"):
+            # rejected by fit (see _inner and _parameter_constraints)
             return RandomOverSampler().__sklearn_tags__()
         return self._inner().__sklearn_tags__()
 
@@ -127,8 +132,15 @@ class ImageResampler(BaseSampler):
     def _fit_resample(self, X, y):
         self.sampler_ = clone(self._inner())
         flat = X.reshape(X.shape[0], -1)
-        # Samplers that select rows return the pixels untouched: no cast.
-        selects = self._inner_tags_sample_indices()
+        # An image-aware sampler learns the shape of the flattened rows, when
+        # known (2-D X without image_shape: the sampler warns about it itself).
+        image_aware = "image_shape" in self.sampler_.get_params(deep=False)
+        known = X.ndim > 2 or self.image_shape is not None
+        if image_aware and known and self.sampler_.get_params(deep=False)["image_shape"] is None:
+            self.sampler_.set_params(image_shape=self.image_shape_)
+        # Samplers that select rows, or that know images, return the pixels
+        # untouched or in their own dtype: no cast.
+        selects = self._inner_tags_sample_indices() or image_aware
         integer = flat.dtype.kind in "iub" and not selects  # signed, unsigned, bool
         if integer:
             # Interpolating samplers (SMOTE, ADASYN, ...) compute x_i + t * (x_j - x_i)

@@ -277,16 +277,22 @@ def test_warns_when_flattened_rows_are_taken_as_one_row_images():
     X, y = digits.data[:200], (digits.target[:200] == 0).astype(int)
     with pytest.warns(UserWarning, match=r"1 x 64 image.*image_shape"):
         AugmentationOverSampler(rotation_range=30, random_state=0).fit_resample(X, y)
-    with pytest.warns(UserWarning, match=r"1 x 64 image"):
-        AugmentationOverSampler(vertical_flip=True, random_state=0).fit_resample(X, y)
+    # a flip or shift "within the row" of a flattened image scrambles it too
+    for params in ({"vertical_flip": True}, {"horizontal_flip": True},
+                   {"width_shift_range": 0.1}, {"zoom_range": 0.1}):
+        with pytest.warns(UserWarning, match=r"1 x 64 image.*image_shape=\(1, 64\)") as rec:
+            AugmentationOverSampler(random_state=0, **params).fit_resample(X, y)
+        assert rec[0].filename == __file__  # points at the caller
     import warnings
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        # with image_shape, or with transforms that act within rows: no warning
+        # with image_shape (one-row images said so), or brightness only: no warning
         AugmentationOverSampler(rotation_range=30, image_shape=(8, 8),
                                 random_state=0).fit_resample(X, y)
         AugmentationOverSampler(horizontal_flip=True, width_shift_range=0.1,
+                                image_shape=(1, 64), random_state=0).fit_resample(X, y)
+        AugmentationOverSampler(brightness_range=(0.8, 1.2),
                                 random_state=0).fit_resample(X, y)
 
 

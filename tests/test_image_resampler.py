@@ -167,3 +167,50 @@ def test_a_sampler_class_instead_of_an_instance_is_a_clear_error(imbalanced_imag
     X, y = imbalanced_images
     with pytest.raises(TypeError, match=r"must be a sampler instance, e\.g\. SMOTE\(\); got the class"):
         ImageResampler(SMOTE).fit_resample(X, y)
+
+
+def test_an_image_aware_inner_sampler_gets_the_image_shape_and_dtype():
+    # wrapped, AugmentationOverSampler used to see 1 x n rows: its "mirror"
+    # reversed the whole flattened image (a 180-degree turn, channels reversed)
+    import warnings
+
+    from imgbalance import AugmentationOverSampler
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (20, 6, 5, 3), dtype=np.uint8)
+    y = np.array([0] * 15 + [1] * 5)
+    inner = AugmentationOverSampler(horizontal_flip=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resampler = ImageResampler(inner)
+        X_res, y_res = resampler.fit_resample(X, y)
+    assert inner.image_shape is None and resampler.sampler_.image_shape == (6, 5, 3)
+    assert X_res.dtype == np.uint8 and X_res.shape == (30, 6, 5, 3)
+    sources = X[resampler.sampler_.source_indices_]
+    assert all(np.array_equal(new, src) or np.array_equal(new, src[:, ::-1])
+               for new, src in zip(X_res[20:], sources))
+    assert any(np.array_equal(new, src[:, ::-1]) and not np.array_equal(new, src)
+               for new, src in zip(X_res[20:], sources))
+    # the same as the sampler on its own, flattened rows included
+    direct = AugmentationOverSampler(horizontal_flip=True, random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res, direct[0])
+    flat, _ = ImageResampler(inner, image_shape=(6, 5, 3)).fit_resample(X.reshape(20, -1), y)
+    np.testing.assert_array_equal(flat, direct[0].reshape(30, -1))
+    # flattened rows of unknown shape: the inner sampler's warning reaches the user
+    with pytest.warns(UserWarning, match=r"1 x 90 image") as rec:
+        ImageResampler(inner).fit_resample(X.reshape(20, -1), y)
+    assert rec[0].filename == __file__
+
+
+def test_an_object_that_is_not_an_estimator_is_a_clear_error(imbalanced_images):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    class Resampler:  # fit_resample alone: clone() and the tags need an estimator
+        def fit_resample(self, X, y):
+            return X, y
+
+    X, y = imbalanced_images
+    resampler = ImageResampler(Resampler())
+    resampler.__sklearn_tags__()  # tags do not fail before fit does
+    with pytest.raises(InvalidParameterError, match=r"'sampler' parameter.*get_params"):
+        resampler.fit_resample(X, y)

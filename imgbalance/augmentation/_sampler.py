@@ -1,6 +1,5 @@
 """AugmentationOverSampler: over-sampling rare classes with augmented images."""
 
-import warnings
 from functools import partial
 from numbers import Integral, Real
 
@@ -12,6 +11,7 @@ from sklearn.utils import check_random_state
 from .._compat import Interval, StrOptions
 from .._parallel import chunk_slices, effective_chunk_jobs, map_chunks
 from .._validation import check_range_pair, restore_layout, validate_sampler_input
+from .._warnings import warn_caller
 from ._augment import apply_augmentation, draw_augmentation
 
 __all__ = ["AugmentationOverSampler"]
@@ -30,11 +30,12 @@ _CHUNK_PIXELS = 1 << 24
 _THREADED_BLOCK_PIXELS = 1 << 17
 
 
-def _moves_rows(draw):
-    """Whether the drawn transforms mix rows (meaningless on 1-row images)."""
+def _is_geometric(draw):
+    """Whether the drawn transforms move pixels (brightness alone does not)."""
     return bool(
         draw["rotation_range"] or draw["shear_range"] or draw["height_shift_range"]
-        or draw["vertical_flip"] or tuple(draw["zoom_range"]) != (1.0, 1.0)
+        or draw["width_shift_range"] or draw["horizontal_flip"] or draw["vertical_flip"]
+        or tuple(draw["zoom_range"]) != (1.0, 1.0)
     )
 
 
@@ -106,7 +107,9 @@ class AugmentationOverSampler(BaseOverSampler):
     image_shape : tuple of int or None, default=None
         Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
         image when ``X`` is passed flattened as ``(n_samples, n_features)``.
-        If None, a 2-D ``X`` is taken as ``1 x n_features`` images.
+        If None, a 2-D ``X`` is taken as ``1 x n_features`` images, with a
+        UserWarning when any transform moves pixels (flattened images
+        would come out scrambled): pass ``(1, n_features)`` to mean it.
 
     n_jobs : int, default=None
         Number of threads augmenting chunks of images in parallel.  ``None``
@@ -263,15 +266,17 @@ class AugmentationOverSampler(BaseOverSampler):
 
     def _fit_resample(self, X, y):
         draw, warp = self._augmentation_params()
-        if self.image_shape_[0] == 1 and X.ndim == 2 and _moves_rows(draw):
-            warnings.warn(
+        if self.image_shape is None and X.ndim == 2 and _is_geometric(draw):
+            n = X.shape[1]
+            warn_caller(
                 f"{type(self).__name__} got 2-D X of shape {X.shape} without "
-                f"image_shape, so each row is taken as a 1 x {X.shape[1]} image, "
-                "on which rotations, shears, zooms, height shifts and vertical "
-                "flips mostly copy the edge row. Pass image_shape=(height, width"
-                "[, n_channels]) for flattened images.",
-                UserWarning,
-                stacklevel=3,
+                f"image_shape, so each row is taken as a 1 x {n} image: a "
+                "horizontal flip reverses the whole row and a width shift moves "
+                "pixels across the rows (and channels) of a flattened image, "
+                "while rotations, shears, zooms, height shifts and vertical flips "
+                "mostly copy the row. Pass image_shape=(height, width[, n_channels]) "
+                f"for flattened images, or image_shape=(1, {n}) if the rows really "
+                "are one-row images.",
             )
         random_state = check_random_state(self.random_state)
         images = X.reshape((X.shape[0], *self.image_shape_))
