@@ -65,6 +65,13 @@ def _at_least(minimum, parse):
     return check
 
 
+def _seed(text):
+    value = _int(text)
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"expected a seed in [0, 2**32 - 1], got {text!r}")
+    return value
+
+
 def _n_jobs(text):
     value = _int(text)
     if value == 0:
@@ -177,7 +184,7 @@ def build_parser():
                          "readable images, instead of stopping")
     compare.add_argument("--n-jobs", type=_n_jobs, default=1, metavar="N",
                          help="parallel jobs for the searches (default: 1; -1 for all cores)")
-    compare.add_argument("--random-state", type=int, default=0, metavar="S",
+    compare.add_argument("--random-state", type=_seed, default=0, metavar="S",
                          help="seed of the split, the folds, samplers and classifiers (default: 0)")
     compare.add_argument("--output", type=Path, default=None, metavar="DIR",
                          help="write results.json, results.csv, PNG plots and "
@@ -395,8 +402,16 @@ def compare(args):
     classifier, reg = _classifier(args.classifier, args.random_state)
     grid_values = args.C if reg == "C" else [1.0 / c for c in args.C]
 
-    # SMOTE's default 5 neighbours need 6 images of the rarest class per fold.
-    smote_k = max(1, min(5, int(counts.min()) * (args.cv - 1) // args.cv - 1))
+    # SMOTE's default 5 neighbours need 6 images of the rarest class per
+    # training fold, and any SMOTE needs 2 (one neighbour).
+    per_fold = int(counts.min()) * (args.cv - 1) // args.cv  # at worst, stratified
+    if "smote" in args.strategies and per_fold < 2:
+        raise CLIError(
+            f"--cv {args.cv}: the rarest training class has {counts.min()} images, so a "
+            f"training fold may hold only {per_fold}, and SMOTE needs 2; raise --cv, "
+            "lower --imbalance-ratio, or leave smote out of --strategies"
+        )
+    smote_k = min(5, per_fold - 1)
     rows = []
     for i, strategy in enumerate(args.strategies, 1):
         t0 = time.perf_counter()

@@ -192,6 +192,14 @@ class HOGTransformer(
         )
         return self
 
+    def _fits(self, pixels_per_cell, cells_per_block):
+        """Whether one block of these cells fits in the fitted image shape."""
+        try:
+            check_hog_geometry(self.image_shape_[:2], pixels_per_cell, cells_per_block)
+        except ValueError:
+            return False
+        return True
+
     @property
     def _n_features_out(self):
         return self.n_features_out_
@@ -214,6 +222,19 @@ class HOGTransformer(
         _, images, _ = validate_images(self, X, reset=False)
         self._check_images(images)
         pixels_per_cell, cells_per_block = self._geometry()
+        n_features = hog_n_features(
+            self.image_shape_[:2],
+            orientations=self.orientations,
+            pixels_per_cell=pixels_per_cell,
+            cells_per_block=cells_per_block,
+        ) if self._fits(pixels_per_cell, cells_per_block) else None
+        if n_features != self.n_features_out_:
+            raise ValueError(
+                f"{type(self).__name__}'s parameters were changed after fit: on "
+                f"images of shape {self.image_shape_} they no longer give "
+                f"n_features_out_={self.n_features_out_} features per image. "
+                "Call fit again."
+            )
         kernel = partial(
             hog_batch,
             orientations=self.orientations,

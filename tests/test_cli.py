@@ -77,6 +77,9 @@ def test_help_lists_every_option():
         (["compare", "--features", "sift"], "invalid choice"),
         (["compare", "--cv", "50"], "lower --cv or --imbalance-ratio"),
         (["compare", "--hog-pixels-per-cell", "5"], "smaller than one 2x2-cell block"),
+        (["compare", "--cv", "2", "--imbalance-ratio", "50", "--strategies", "none,smote"],
+         "may hold only 1, and SMOTE needs 2"),
+        (["compare", "--random-state", "-1"], "expected a seed in [0, 2**32 - 1]"),
     ],
 )
 def test_bad_arguments_give_one_line_errors(argv, message):

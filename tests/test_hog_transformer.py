@@ -95,3 +95,17 @@ def test_int_pixels_per_cell_means_square_cells():
     a = HOGTransformer(pixels_per_cell=4, cells_per_block=2).fit_transform(X)
     b = HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2)).fit_transform(X)
     np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "params", [{"pixels_per_cell": (2, 2)}, {"pixels_per_cell": (16, 16)}, {"orientations": 6}]
+)
+def test_parameters_changed_after_fit_ask_for_a_new_fit(params):
+    # used to be numpy's "could not broadcast input array from shape ..."
+    X = np.random.default_rng(0).random((5, 16, 16))
+    hog = HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2)).fit(X)
+    hog.set_params(**params)
+    with pytest.raises(ValueError, match=r"changed after fit.*n_features_out_=324.*fit again"):
+        hog.transform(X)
+    if params != {"pixels_per_cell": (16, 16)}:  # a block of those fits no 16x16 image
+        assert hog.fit(X).transform(X).shape[1] == hog.n_features_out_  # refitted: fine
