@@ -169,6 +169,30 @@ def test_folder_16_bit_grayscale_scaled(tmp_path):
     assert np.all(X == 0xAB)
 
 
+def test_folder_16_bit_images_opened_as_mode_i_are_scaled_too(tmp_path):
+    # Pillow opens 16-bit PGM (and, before 10.3, 16-bit PNG) as mode "I":
+    # convert("L") clipped every value above 255 to 255
+    values = (np.arange(64).reshape(8, 8) * 1000).astype(np.uint16)
+    path = tmp_path / "a" / "x.pgm"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"P5\n8 8\n65535\n" + values.astype(">u2").tobytes())
+    with Image.open(path) as im:
+        assert im.mode == "I"  # the case under test
+    X, _, _ = load_image_folder(tmp_path)
+    np.testing.assert_array_equal(X[0], values >> 8)
+
+
+def test_folder_refuses_images_without_an_8_bit_scale(tmp_path):
+    ramp = np.arange(64, dtype=np.float64).reshape(8, 8) / 63
+    _save(tmp_path / "a" / "float.tif", ramp.astype(np.float32), "TIFF")
+    with pytest.raises(ValueError, match=r"float\.tif.*floating-point pixels.*mode 'F'"):
+        load_image_folder(tmp_path)
+    (tmp_path / "a" / "float.tif").unlink()
+    _save(tmp_path / "a" / "wide.tif", (ramp * 2**20).astype(np.int32), "TIFF")
+    with pytest.raises(ValueError, match=r"wide\.tif.*beyond the 16-bit range \(0 to 1048576\)"):
+        load_image_folder(tmp_path)
+
+
 def test_folder_missing_path_and_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_image_folder(tmp_path / "nope")
@@ -239,6 +263,33 @@ def test_folder_symlinks_outside_root_not_followed(tmp_path):
     assert X.shape[0] == 2 and not np.any(X == 99)
     assert any("link.png" in str(w.message) for w in record)
     assert any("'" + str(root / "b") + "'" in str(w.message) for w in record)
+
+
+def test_folder_links_never_give_an_image_two_labels(tmp_path):
+    # a link from one class to the root walked every class (and the files
+    # of the root) again under that class's label
+    root = tmp_path / "root"
+    _save(root / "cat" / "c.png", np.full((2, 2), 10, dtype=np.uint8))
+    _save(root / "dog" / "d.png", np.full((2, 2), 20, dtype=np.uint8))
+    _save(root / "stray.png", np.full((2, 2), 99, dtype=np.uint8))
+    _save(root / "cat" / "sub" / "s.png", np.full((2, 2), 30, dtype=np.uint8))
+    try:
+        os.symlink(root, root / "cat" / "up", target_is_directory=True)
+        os.symlink(root / "dog" / "d.png", root / "cat" / "borrowed.png")
+        os.symlink(root / "cat", root / "kitty", target_is_directory=True)
+        os.symlink(root, root / "everything", target_is_directory=True)
+        os.symlink(root / "cat" / "sub", root / "cat" / "again", target_is_directory=True)
+    except (OSError, NotImplementedError):
+        pytest.skip("symlinks not supported here")
+    with pytest.warns(UserWarning, match=r"Ignored 4 symbolic link\(s\) leading outside "
+                                         r"their class folder") as record:
+        X, y, names = load_image_folder(root)
+    assert names == ["cat", "dog"]
+    # cat: again/s.png (a link inside the class, followed: sub/ is then the
+    # same directory, walked once), c.png; dog: d.png
+    assert X[:, 0, 0].tolist() == [30, 10, 20] and y.tolist() == [0, 0, 1]
+    message = str(record[0].message)
+    assert all(name in message for name in ("up'", "borrowed.png", "kitty", "everything"))
 
 
 def test_folder_hidden_entries_ignored(tmp_path):
@@ -583,16 +634,36 @@ def test_fashion_mnist_checksum_mismatch_leaves_no_file(isolated, fake_server, m
     cache = isolated / "cache"
     with pytest.raises(OSError, match=f"{bad}.*SHA-256"):
         load_fashion_mnist("train", data_home=cache)
-    left = sorted(p.name for p in cache.iterdir())
+    # (the folder made for the download goes when nothing is left in it)
+    left = sorted(p.name for p in cache.iterdir()) if cache.exists() else []
     assert bad not in left
     assert not any(name.endswith(".part") for name in left)
 
 
 def test_fashion_mnist_http_error_leaves_no_file(isolated, fake_server):
     cache = isolated / "cache"
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match=r"t10k-images-idx3-ubyte\.gz could not be downloaded "
+                                      r"from http://\S+ into '.*cache': .*dataset-fashion-mnist"):
         load_fashion_mnist("test", data_home=cache)  # t10k files are not served
-    assert list(cache.iterdir()) == []
+    assert not cache.exists()  # the folder made for the download is gone too
+    cache.mkdir()
+    with pytest.raises(OSError):
+        load_fashion_mnist("test", data_home=cache)
+    assert list(cache.iterdir()) == []  # a folder that was there stays
+
+
+def test_fashion_mnist_unreachable_server_names_url_folders_and_remedies(isolated, monkeypatch):
+    # used to be a bare URLError(ConnectionRefusedError(111, ...)), and an
+    # empty ~/.cache/imgbalance left behind
+    monkeypatch.setattr(_fashion_mnist, "FASHION_MNIST_BASE_URL", "http://127.0.0.1:9/")
+    with pytest.raises(OSError) as info:
+        load_fashion_mnist("test")
+    message = str(info.value)
+    for part in ("http://127.0.0.1:9/t10k-images-idx3-ubyte.gz",
+                 str(isolated / "home" / ".cache"), str(isolated / "no-system"),
+                 "apt-get install dataset-fashion-mnist", "data_home", "$IMGBALANCE_DATA"):
+        assert part in message
+    assert not (isolated / "home").exists()
 
 
 # --------------------------------------------------------------------------
@@ -632,6 +703,27 @@ def test_long_tailed_capped_by_class_size_and_order():
     )
     # positions: 3 -> 100, 1 -> 50, 0 -> 25, 2 -> min(12, 30)
     np.testing.assert_array_equal(np.bincount(y_lt), [25, 50, 12, 100])
+
+
+def test_long_tailed_ratio_holds_when_classes_are_unequal():
+    # n_max used to be the largest class: a small head then kept all its
+    # samples while the tail got n_max / r, e.g. [50, 100] for ratio 10
+    y = np.repeat([0, 1], [50, 1000])
+    _, y_lt = make_long_tailed(np.zeros((y.size, 2)), y, imbalance_ratio=10, random_state=0)
+    np.testing.assert_array_equal(np.bincount(y_lt), [50, 5])
+    # a middle class too small for its place limits the whole profile
+    y = np.repeat([0, 1, 2, 3], [100, 100, 10, 100])
+    _, y_lt = make_long_tailed(np.zeros((y.size, 2)), y, imbalance_ratio=8, random_state=0)
+    np.testing.assert_array_equal(np.bincount(y_lt), [40, 20, 10, 5])
+    # real data: the digits classes hold 174 to 183 images
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    _, y_lt = make_long_tailed(digits.data, digits.target, imbalance_ratio=10, random_state=0)
+    counts = np.bincount(y_lt)
+    head = np.bincount(digits.target)[0]
+    formula = [math.floor(head * 10 ** (-c / 9) + 1e-9) for c in range(10)]
+    np.testing.assert_array_equal(counts, formula)
 
 
 def test_long_tailed_step_profile():

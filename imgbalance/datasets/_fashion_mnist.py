@@ -3,6 +3,7 @@
 import hashlib
 import os
 import tempfile
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -82,6 +83,10 @@ def _sha256(path):
     return digest.hexdigest()
 
 
+class _DownloadError(OSError):
+    """The server could not be reached or refused the file."""
+
+
 def _download(name, directory):
     """Download ``name`` into ``directory``, verifying its SHA-256.
 
@@ -91,6 +96,7 @@ def _download(name, directory):
     """
     url = FASHION_MNIST_BASE_URL.rstrip("/") + "/" + name
     expected = FASHION_MNIST_SHA256[name]
+    created = [d for d in (directory, *directory.parents) if not d.exists()]
     directory.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=directory)
     tmp = Path(tmp_name)
@@ -111,8 +117,19 @@ def _download(name, directory):
                 "deleted."
             )
         os.replace(tmp, directory / name)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        for d in created:  # innermost first: the folders made for this file
+            try:
+                d.rmdir()
+            except OSError:
+                break  # not empty (another file of the pair), or not ours
+        if isinstance(exc, (urllib.error.URLError, TimeoutError, ConnectionError)):
+            reason = getattr(exc, "reason", exc)
+            raise _DownloadError(
+                f"Fashion-MNIST file {name} could not be downloaded from {url} "
+                f"into '{directory}': {reason}."
+            ) from exc
         raise
     return directory / name
 
@@ -222,7 +239,15 @@ def load_fashion_mnist(kind="train", data_home=None, *, download=True):
             )
         for name in names:
             if not (target / name).is_file():
-                _download(name, target)
+                try:
+                    _download(name, target)
+                except _DownloadError as exc:
+                    raise OSError(
+                        f"{exc} The files are not in any of {searched} either: install "
+                        f"them (Debian: apt-get install dataset-fashion-mnist, into "
+                        f"'{SYSTEM_DATA_DIR}'), or put them in data_home or "
+                        f"${_ENV_VAR}."
+                    ) from exc.__cause__
         directory = target
 
     images_path, labels_path = (directory / n for n in names)

@@ -35,15 +35,17 @@ def _is_within(path, root):
     return True
 
 
-def _scan_class(class_dir, root, extensions, outside):
+def _scan_class(class_dir, extensions, outside):
     """Sorted relative paths of the candidate files below ``class_dir``.
 
     Hidden entries are skipped; symbolic links are followed only when their
-    target lies inside ``root`` (already resolved); the others are appended
-    to ``outside``.  Directory cycles through links are cut.
+    target lies inside the class folder itself (a link to the root or to
+    another class would label the same images twice); the others are
+    appended to ``outside``.  Directory cycles through links are cut.
     """
     files = []
     visited = set()
+    home = os.path.realpath(class_dir)
 
     def walk(directory, rel_parts):
         real = os.path.realpath(directory)
@@ -55,7 +57,7 @@ def _scan_class(class_dir, root, extensions, outside):
         for entry in entries:
             if _is_hidden(entry.name):
                 continue
-            if entry.is_symlink() and not _is_within(os.path.realpath(entry.path), root):
+            if entry.is_symlink() and not _is_within(os.path.realpath(entry.path), home):
                 outside.append(entry.path)
                 continue
             parts = (*rel_parts, entry.name)
@@ -91,11 +93,25 @@ def _decode(path, mode, size, resample, max_pixels):
                     f"than PIL.Image.MAX_IMAGE_PIXELS = {max_pixels}; refusing a "
                     "possible decompression bomb (raise that limit to load it)."
                 )
-            if im.mode.startswith("I;16"):
-                # convert("L") clips 16-bit values at 255; rescale instead.
+            if im.mode == "F":
+                return _Failure(
+                    f"'{path}' has 32-bit floating-point pixels (Pillow mode 'F'), "
+                    "which have no fixed range to scale to 8 bits; convert it to "
+                    "8 or 16 bits first."
+                )
+            if im.mode == "I" or im.mode.startswith("I;16"):
+                # 16-bit grayscale (mode "I;16*", or "I" for 16-bit PGM and, before
+                # Pillow 10.3, 16-bit PNG): convert("L") would clip the values at
+                # 255, so keep their high byte instead.
                 im.load()
-                high = np.asarray(im, dtype=np.uint16) >> 8
-                im = Image.fromarray(high.astype(np.uint8), mode="L")
+                values = np.asarray(im)
+                if values.size and (values.min() < 0 or values.max() > 0xFFFF):
+                    return _Failure(
+                        f"'{path}' has 32-bit integer pixels beyond the 16-bit range "
+                        f"({values.min()} to {values.max()}), which cannot be scaled "
+                        "to 8 bits safely; convert it to 8 or 16 bits first."
+                    )
+                im = Image.fromarray((values.astype(np.uint16) >> 8).astype(np.uint8))
             im = im.convert(mode)
             if size is not None and im.size != size:
                 im = im.resize(size, resample=resample)
@@ -192,7 +208,10 @@ def load_image_folder(
     * entries whose name starts with "." (hidden files and folders) are
       ignored;
     * symbolic links are followed only if they resolve to a location inside
-      ``path``; the others are ignored, with one warning listing them;
+      the class folder that holds them; a class folder may itself be a link
+      to a folder inside ``path`` that is neither ``path`` nor part of
+      another class folder.  Other links are ignored, with one warning
+      listing them, so that no image gets two labels;
     * an image with more pixels than ``PIL.Image.MAX_IMAGE_PIXELS`` (read at
       call time; Pillow's default is 89,478,485) is refused as a possible
       decompression bomb, before it is decoded.
@@ -207,7 +226,11 @@ def load_image_folder(
         different sizes.
     color_mode : {"grayscale", "rgb"}, default="grayscale"
         Conversion applied to every image (Pillow modes "L" and "RGB";
-        alpha is dropped, 16-bit grayscale is scaled to 8 bits).
+        alpha is dropped).  16-bit grayscale images (Pillow modes "I;16*"
+        and "I", e.g. 16-bit PNG, TIFF or PGM) are scaled to 8 bits by
+        keeping the high byte of each value; 32-bit images with values
+        beyond 16 bits and floating-point images (mode "F") are refused,
+        since they have no fixed range.
     interpolation : {"nearest", "bilinear", "bicubic", "lanczos", "box", \
 "hamming"}, default="bilinear"
         Pillow resampling filter used when resizing.
@@ -306,6 +329,19 @@ def load_image_folder(
                 continue
             if entry.is_dir():
                 class_dirs.append(entry)
+    # A class folder that is a link to the root, or to (a folder of) another
+    # class, would give the same images two labels.
+    reals = [os.path.realpath(entry.path) for entry in class_dirs]
+    overlapping = {
+        i for i, entry in enumerate(class_dirs)
+        if entry.is_symlink() and (
+            reals[i] == str(real_root)
+            or any(_is_within(reals[i], other) or _is_within(other, reals[i])
+                   for j, other in enumerate(reals) if j != i)
+        )
+    }
+    outside.extend(class_dirs[i].path for i in sorted(overlapping))
+    class_dirs = [entry for i, entry in enumerate(class_dirs) if i not in overlapping]
     if not class_dirs:
         if outside:
             _warn_outside(outside, root)
@@ -318,7 +354,7 @@ def load_image_folder(
     class_names = [entry.name for entry in class_dirs]
     files, labels = [], []
     for index, entry in enumerate(class_dirs):
-        class_files = _scan_class(entry.path, real_root, extensions, outside)
+        class_files = _scan_class(entry.path, extensions, outside)
         if not class_files:
             what = "no file"
             if extensions is not None:
@@ -384,7 +420,8 @@ def load_image_folder(
 
 def _warn_outside(outside, root):
     warnings.warn(
-        f"Ignored {len(outside)} symbolic link(s) leading outside '{root}': "
+        f"Ignored {len(outside)} symbolic link(s) leading outside their class "
+        f"folder in '{root}' (or to the same images as another class): "
         + ", ".join(f"'{p}'" for p in outside[:5])
         + (", ..." if len(outside) > 5 else ""),
         UserWarning,

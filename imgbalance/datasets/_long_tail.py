@@ -11,8 +11,8 @@ __all__ = ["make_long_tailed"]
 _PROFILES = ("exponential", "step")
 
 
-def _target_counts(n_classes, n_max, imbalance_ratio, profile):
-    """Number of samples to keep at each class position (before capping)."""
+def _fractions(n_classes, imbalance_ratio, profile):
+    """Fraction of ``n_max`` kept at each class position."""
     if profile == "exponential":
         if n_classes == 1:
             fractions = [1.0]
@@ -21,9 +21,17 @@ def _target_counts(n_classes, n_max, imbalance_ratio, profile):
     else:
         n_head = n_classes - n_classes // 2
         fractions = [1.0] * n_head + [1.0 / imbalance_ratio] * (n_classes - n_head)
-    # The 1e-9 only absorbs floating-point error just below an integer
-    # (exact values such as 5000 / 100 must give 50, never 49).
-    return [max(1, math.floor(n_max * f + 1e-9)) for f in fractions]
+    return fractions
+
+
+# The 1e-9 only absorbs floating-point error just below an integer (exact
+# values such as 5000 / 100 must give 50, never 49).
+_EPS = 1e-9
+
+
+def _target_counts(fractions, n_max):
+    """Number of samples to keep at each class position."""
+    return [max(1, math.floor(n_max * f + _EPS)) for f in fractions]
 
 
 def make_long_tailed(
@@ -39,9 +47,9 @@ def make_long_tailed(
 
     This is the protocol of the long-tailed CIFAR benchmarks (Cui et al.,
     2019; Cao et al., 2019).  Classes are ranked by their sorted label
-    values (``np.unique(y)``), or by ``class_order``; with ``C`` classes,
-    ``n_max`` the size of the largest class and ``r = imbalance_ratio``,
-    the class at position ``c = 0, ..., C - 1`` keeps
+    values (``np.unique(y)``), or by ``class_order``; with ``C`` classes
+    and ``r = imbalance_ratio``, the class at position ``c = 0, ..., C - 1``
+    keeps
 
     * ``profile="exponential"``: ``floor(n_max * r ** (-c / (C - 1)))``
       samples, so the head class keeps ``n_max`` and the tail class
@@ -50,8 +58,13 @@ def make_long_tailed(
       classes and ``floor(n_max / r)`` for the last ``C // 2`` (step
       imbalance with a minority fraction of one half, Buda et al., 2018);
 
-    never more than the class holds, never fewer than one.  Each class keeps
-    a uniformly random subset drawn with ``random_state``; kept samples stay
+    never fewer than one.  ``n_max`` is the largest head size that every
+    class can follow: the size of a class for balanced input (the
+    benchmarks' case); with classes of unequal sizes, the one class that
+    limits the profile (often the head itself) keeps all its samples and the
+    others follow it, so that the ratio between the first and the last
+    class is ``r`` (up to flooring) whatever the input.  Each class keeps a
+    uniformly random subset drawn with ``random_state``; kept samples stay
     in their original relative order.
 
     Parameters
@@ -62,9 +75,10 @@ def make_long_tailed(
     y : array-like of shape (n_samples,)
         Class labels.
     imbalance_ratio : float, default=100
-        Ratio between the sizes of the largest and the smallest class
-        (before flooring); must be >= 1.  ``1`` keeps ``n_max`` of every
-        class.
+        Ratio between the sizes of the head (first) and the tail (last)
+        class (before flooring); must be >= 1.  ``1`` keeps ``n_max``
+        samples of every class, i.e. balances the classes by
+        under-sampling.
     profile : {"exponential", "step"}, default="exponential"
         How class sizes decrease along the class order.
     class_order : array-like of shape (n_classes,), default=None
@@ -153,8 +167,13 @@ def make_long_tailed(
                 f"got {class_order.tolist()!r}."
             )
 
-    n_max = int(counts.max())
-    targets = _target_counts(labels.size, n_max, imbalance_ratio, profile)
+    # the largest head size that every class can follow (the class size for
+    # balanced input): the profile, hence the ratio, then holds exactly
+    fractions = _fractions(labels.size, imbalance_ratio, profile)
+    n_max = min(
+        math.floor(counts[class_index] / f + _EPS) for class_index, f in zip(order, fractions)
+    )
+    targets = _target_counts(fractions, n_max)
     rng = check_random_state(random_state)
     keep = np.zeros(y.shape[0], dtype=bool)
     for position, class_index in enumerate(order):
