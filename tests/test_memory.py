@@ -1,8 +1,9 @@
 """Peak memory stays within the bound the docs state (user guide, "Memory").
 
 Bound, with ``n_jobs=1``: the output array plus 64 MiB of chunk
-temporaries, whatever the number of images.  Checked here at a smaller
-scale with tracemalloc (NumPy reports its allocations to it);
+temporaries, plus, for the sampler, 128 bytes per new image (its transform
+matrix and source index, drawn up front).  Checked here at a smaller scale
+with tracemalloc (NumPy reports its allocations to it);
 benchmarks/bench_hog.py and bench_augment.py report the peak at full scale.
 """
 
@@ -15,6 +16,7 @@ from imgbalance import AugmentationOverSampler, HOGTransformer
 
 MiB = 2**20
 BOUND_EXTRA = 64 * MiB
+BOUND_PER_NEW_IMAGE = 128  # bytes
 
 
 def _peak_extra(func):
@@ -59,3 +61,20 @@ def test_augmentation_with_brightness_peak_memory(images):
                                       random_state=0)
     (X_res, _), extra = _peak_extra(lambda: sampler.fit_resample(images, y))
     assert extra <= X_res.nbytes + BOUND_EXTRA, (extra / MiB, X_res.nbytes / MiB)
+
+
+def test_augmentation_memory_per_new_image():
+    # the per-image random draws used to peak at about 220 bytes per new
+    # image (1 million new 8x8 images: 216 MiB above the output)
+    def extra(n_new):
+        X = np.zeros((n_new + 10, 8, 8), dtype=np.uint8)
+        y = np.r_[np.zeros(n_new + 5, dtype=int), np.ones(5, dtype=int)]
+        sampler = AugmentationOverSampler(rotation_range=10, zoom_range=0.1,
+                                          horizontal_flip=True, random_state=0)
+        (X_res, y_res), peak = _peak_extra(lambda: sampler.fit_resample(X, y))
+        return peak - X_res.nbytes - y_res.nbytes
+
+    small, large = extra(50_000), extra(350_000)
+    per_image = (large - small) / 300_000
+    assert per_image <= BOUND_PER_NEW_IMAGE, per_image
+    assert large <= BOUND_EXTRA + BOUND_PER_NEW_IMAGE * 350_000, large / MiB

@@ -1004,20 +1004,42 @@ def random_affine_matrices(
             f"zoom_range must satisfy 0 < low <= high, got {zoom_range!r}."
         )
     n = int(n)
-    u = rng.random((n, 8))
-    theta = np.deg2rad(float(rotation_range) * (2.0 * u[:, 0] - 1.0))
-    ty = float(height_shift_range) * (2.0 * u[:, 1] - 1.0) * h  # rows
-    tx = float(width_shift_range) * (2.0 * u[:, 2] - 1.0) * w  # columns
-    shear = np.deg2rad(float(shear_range) * (2.0 * u[:, 3] - 1.0))
+    params = dict(
+        rotation=float(rotation_range), height_shift=float(height_shift_range),
+        width_shift=float(width_shift_range), shear=float(shear_range),
+        zoom=(z_lo, z_hi), hflip=bool(horizontal_flip), vflip=bool(vertical_flip),
+    )
+    m = np.empty((n, 3, 3))
+    # By blocks, so that the temporaries do not grow with n: consecutive
+    # draws of rows continue one stream, so the matrices do not depend on
+    # the block size.
+    for start in range(0, n, _MATRIX_BLOCK):
+        stop = min(n, start + _MATRIX_BLOCK)
+        _affine_block(rng.random((stop - start, 8)), (h, w), out=m[start:stop], **params)
+    return m
+
+
+_MATRIX_BLOCK = 1 << 14  # matrices per block of random_affine_matrices
+
+
+def _affine_block(u, image_hw, *, out, rotation, height_shift, width_shift, shear, zoom,
+                  hflip, vflip):
+    """The matrices of ``random_affine_matrices`` from uniform draws ``u`` (k, 8)."""
+    h, w = image_hw
+    z_lo, z_hi = zoom
+    theta = np.deg2rad(rotation * (2.0 * u[:, 0] - 1.0))
+    ty = height_shift * (2.0 * u[:, 1] - 1.0) * h  # rows
+    tx = width_shift * (2.0 * u[:, 2] - 1.0) * w  # columns
+    shear = np.deg2rad(shear * (2.0 * u[:, 3] - 1.0))
     zx = z_lo + (z_hi - z_lo) * u[:, 4]  # columns
     zy = z_lo + (z_hi - z_lo) * u[:, 5]  # rows
-    hflip = bool(horizontal_flip) & (u[:, 6] < 0.5)
-    vflip = bool(vertical_flip) & (u[:, 7] < 0.5)
+    hflip = hflip & (u[:, 6] < 0.5)
+    vflip = vflip & (u[:, 7] < 0.5)
 
     cos_t, sin_t = np.cos(theta), np.sin(theta)
     cos_s, sin_s = np.cos(shear), np.sin(shear)
     # Keras (x, y) frame, before its axis swap: R @ T @ S @ Z
-    mk = np.zeros((n, 3, 3))
+    mk = np.zeros((len(u), 3, 3))
     mk[:, 0, 0] = cos_t * zx
     mk[:, 0, 1] = (-cos_t * sin_s - sin_t * cos_s) * zy
     mk[:, 1, 0] = sin_t * zx
@@ -1037,4 +1059,4 @@ def random_affine_matrices(
     if vflip.any():
         m[vflip, :, 2] += m[vflip, :, 0] * (h - 1)
         m[vflip, :, 0] *= -1.0
-    return m
+    out[...] = m
