@@ -190,6 +190,9 @@ def test_class_with_one_sample():
         (dict(rotation_range=-1), "rotation_range"),
         (dict(rotation_range=400), "rotation_range"),
         (dict(width_shift_range=1.5), "width_shift_range"),
+        # Keras reads 1 and more as pixels: refused rather than read otherwise
+        (dict(width_shift_range=1), r"width_shift_range.*\[0.0, 1.0\)"),
+        (dict(height_shift_range=1.0), r"height_shift_range.*\[0.0, 1.0\)"),
         (dict(shear_range=90), "shear_range"),
         (dict(zoom_range=-0.1), "zoom_range"),
         (dict(zoom_range=1.0), "zoom_range"),

@@ -62,8 +62,8 @@ def sampling_strategies(draw, y):
 augmentation_params = st.fixed_dictionaries(
     {
         "rotation_range": st.floats(0, 180),
-        "width_shift_range": st.floats(0, 1),
-        "height_shift_range": st.floats(0, 1),
+        "width_shift_range": st.floats(0, 1, exclude_max=True),
+        "height_shift_range": st.floats(0, 1, exclude_max=True),
         "shear_range": st.floats(0, 89),
         "zoom_range": st.tuples(st.floats(0.2, 1.0), st.floats(1.0, 3.0)),
         "horizontal_flip": st.booleans(),

@@ -68,12 +68,14 @@ class AugmentationOverSampler(BaseOverSampler):
         Range in degrees ``[0, 180]`` of random rotations: the angle is drawn
         uniformly from ``[-rotation_range, rotation_range]``.
 
-    width_shift_range : float, default=0.0
+    width_shift_range : float in [0, 1), default=0.0
         Horizontal shifts as a fraction of the width, drawn uniformly from
-        ``[-width_shift_range, width_shift_range]``.
+        ``[-width_shift_range, width_shift_range]``.  Keras reads values of
+        1 or more as numbers of pixels; they are refused here (pass
+        ``n_pixels / width``).
 
-    height_shift_range : float, default=0.0
-        Vertical shifts as a fraction of the height.
+    height_shift_range : float in [0, 1), default=0.0
+        Vertical shifts as a fraction of the height (same rule).
 
     shear_range : float, default=0.0
         Shear angle range in degrees ``[0, 90)``.
@@ -182,8 +184,9 @@ class AugmentationOverSampler(BaseOverSampler):
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "rotation_range": [Interval(Real, 0, 180, closed="both")],
-        "width_shift_range": [Interval(Real, 0, 1, closed="both")],
-        "height_shift_range": [Interval(Real, 0, 1, closed="both")],
+        # [0, 1): Keras reads values >= 1 as pixels, not as a fraction
+        "width_shift_range": [Interval(Real, 0, 1, closed="left")],
+        "height_shift_range": [Interval(Real, 0, 1, closed="left")],
         "shear_range": [Interval(Real, 0, 90, closed="left")],
         "zoom_range": [Interval(Real, 0, 1, closed="left"), tuple, list],
         "horizontal_flip": ["boolean"],
