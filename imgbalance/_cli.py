@@ -404,11 +404,15 @@ def compare(args):
 
     # SMOTE's default 5 neighbours need 6 images of the rarest class per
     # training fold, and any SMOTE needs 2 (one neighbour).
-    per_fold = int(counts.min()) * (args.cv - 1) // args.cv  # at worst, stratified
+    n_min = int(counts.min())
+    per_fold = n_min * (args.cv - 1) // args.cv  # at worst, stratified
     if "smote" in args.strategies and per_fold < 2:
+        # more folds leave more images per training fold, up to --cv n_min
+        enough = [k for k in range(args.cv + 1, n_min + 1) if n_min * (k - 1) // k >= 2]
+        raise_cv = f"use --cv {enough[0]}, " if enough else ""
         raise CLIError(
-            f"--cv {args.cv}: the rarest training class has {counts.min()} images, so a "
-            f"training fold may hold only {per_fold}, and SMOTE needs 2; raise --cv, "
+            f"--cv {args.cv}: the rarest training class has {n_min} images, so a "
+            f"training fold may hold only {per_fold}, and SMOTE needs 2; {raise_cv}"
             "lower --imbalance-ratio, or leave smote out of --strategies"
         )
     smote_k = min(5, per_fold - 1)

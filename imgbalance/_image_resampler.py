@@ -8,6 +8,7 @@ from sklearn.base import clone
 from ._compat import HasMethods
 from ._dtypes import rint_to_dtype
 from ._validation import restore_layout, validate_sampler_input
+from .augmentation import AugmentationOverSampler
 
 __all__ = ["ImageResampler"]
 
@@ -28,10 +29,9 @@ class ImageResampler(BaseSampler):
         An imbalanced-learn sampler, or any scikit-learn estimator
         (``BaseEstimator`` subclass) with ``fit_resample``; it is cloned in
         ``fit_resample``.  ``None`` means
-        ``RandomOverSampler(random_state=random_state)``.  An image-aware
-        sampler (one with an ``image_shape`` parameter, such as
-        :class:`AugmentationOverSampler`) gets the images' shape when its own
-        ``image_shape`` is None, and the pixels in their own dtype.
+        ``RandomOverSampler(random_state=random_state)``.  An
+        :class:`AugmentationOverSampler` gets the images' shape when its own
+        ``image_shape`` is None (wrapping it is not needed, but works).
     image_shape : tuple of int or None, default=None
         Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
         image when ``X`` is passed flattened as ``(n_samples, n_features)``.
@@ -64,7 +64,9 @@ class ImageResampler(BaseSampler):
     float64, and their result is rounded back to the input dtype: stock
     SMOTE on ``uint8`` arrays computes pixel differences in ``uint8``, where
     they wrap around, and returns silently wrong images.  (64-bit integers
-    beyond 2**53 are rounded to float64 precision by those samplers.)  A
+    beyond 2**53 are rounded to float64 precision by those samplers.)
+    :class:`AugmentationOverSampler`, which handles integer pixels itself,
+    gets them in their own dtype (boolean images as float64).  A
     synthetic sample made by SMOTE or ADASYN in pixel space is a pixel-wise
     blend of two images; SMOTE on features (after :class:`HOGTransformer`)
     is usually the better choice.
@@ -132,15 +134,15 @@ class ImageResampler(BaseSampler):
     def _fit_resample(self, X, y):
         self.sampler_ = clone(self._inner())
         flat = X.reshape(X.shape[0], -1)
-        # An image-aware sampler learns the shape of the flattened rows, when
-        # known (2-D X without image_shape: the sampler warns about it itself).
-        image_aware = "image_shape" in self.sampler_.get_params(deep=False)
+        # AugmentationOverSampler learns the shape of the flattened rows, when
+        # known (2-D X without image_shape: it warns about that itself), and
+        # keeps integer pixels exact in their own dtype.
+        augments = isinstance(self.sampler_, AugmentationOverSampler)
         known = X.ndim > 2 or self.image_shape is not None
-        if image_aware and known and self.sampler_.get_params(deep=False)["image_shape"] is None:
+        if augments and known and self.sampler_.image_shape is None:
             self.sampler_.set_params(image_shape=self.image_shape_)
-        # Samplers that select rows, or that know images, return the pixels
-        # untouched or in their own dtype: no cast.
-        selects = self._inner_tags_sample_indices() or image_aware
+        # Samplers that select rows return the pixels untouched: no cast.
+        selects = self._inner_tags_sample_indices() or (augments and flat.dtype.kind != "b")
         integer = flat.dtype.kind in "iub" and not selects  # signed, unsigned, bool
         if integer:
             # Interpolating samplers (SMOTE, ADASYN, ...) compute x_i + t * (x_j - x_i)

@@ -78,22 +78,37 @@ def _with_random_state(estimator, random_state):
 
 
 def _with_image_shape(step, image_shape):
-    """``step`` with every ``image_shape`` parameter left at None set (a clone).
+    """``step`` with ``image_shape`` set where it reads the raw images (a clone).
 
-    Nested ones too (a ``FeatureUnion`` or ``Pipeline`` of image
-    transformers); strings (``"passthrough"``) and ``image_shape=None`` pass
-    through unchanged, and so does an ``image_shape`` the user did set.
+    That is the step itself, every branch of a ``FeatureUnion`` and the first
+    step of a ``Pipeline``, recursively; a later step of a pipeline sees what
+    the earlier ones made (a crop, features), so it is left alone.  Only
+    parameters left at None are set; ``"passthrough"``, ``image_shape=None``
+    and objects without ``get_params`` pass through unchanged.
     """
-    if image_shape is None or step is None or isinstance(step, str):
+    if image_shape is None or not hasattr(step, "get_params"):
         return step
-    unset = {
-        key: image_shape
-        for key, value in step.get_params(deep=True).items()
-        if value is None and (key == "image_shape" or key.endswith("__image_shape"))
-    }
+    params = step.get_params(deep=True)
+    unset = {key: image_shape for key in _raw_input_keys(step) if params[key] is None}
     if not unset:
         return step
     return clone(step).set_params(**unset)
+
+
+def _raw_input_keys(step, prefix=""):
+    """``image_shape`` parameter keys of the estimators that read ``step``'s input."""
+    if not hasattr(step, "get_params"):
+        return []
+    keys = [prefix + "image_shape"] if "image_shape" in step.get_params(deep=False) else []
+    if isinstance(step, FeatureUnion):
+        for name, part in step.transformer_list:
+            keys += _raw_input_keys(part, f"{prefix}{name}__")
+    elif isinstance(step, SkPipeline):  # imblearn's Pipeline subclasses it
+        for name, part in step.steps:
+            if part is not None and part != "passthrough":
+                keys += _raw_input_keys(part, f"{prefix}{name}__")
+                break
+    return keys
 
 
 def _has_param(candidate, param):
@@ -344,7 +359,7 @@ def make_resampling_search(
         ``balanced_reference.txt``).
         Its parameters are searchable as ``features__hog__pixels_per_cell``
         or ``features__transformer_weights``.  A transformer is used as
-        given (cloned).
+        given (cloned; see ``image_shape``).
     classifier : classifier, default=None
         None means ``LinearSVC(dual=True, tol=1e-3, max_iter=300)``.  Strategy
         ``"class_weight"`` needs a ``class_weight`` parameter.
@@ -360,7 +375,8 @@ def make_resampling_search(
         the ``features`` or ``scale`` step (``{"features": [hog, union]}``)
         may be combined with entries that tune it
         (``"features__orientations"``): the grid is split so that each
-        candidate only gets the entries it has.  An entry that no
+        candidate only gets the entries it has (a randomized search then
+        draws each part of the split equally often).  An entry that no
         strategy takes is a ValueError, and so are ``clf__class_weight``
         together with the ``"class_weight"`` strategy (which sets it) and
         entries that would replace a whole ``augment``, ``resample`` or
@@ -381,9 +397,11 @@ def make_resampling_search(
     image_shape : tuple of int, default=None
         Shape of one image, when ``X`` will be passed flattened.  It is
         passed on to every ``image_shape`` parameter left at None in the
-        steps: the features transformer (a given one too, nested ones
-        included), the augmentation sampler and the ``features`` or
-        ``scale`` candidates of ``param_grid``.
+        estimators that read the images: the features transformer (a given
+        one too, with the branches of a ``FeatureUnion`` and the first step
+        of a ``Pipeline``, recursively; later pipeline steps see what the
+        earlier ones made), the augmentation sampler and the ``features``
+        or ``scale`` candidates of ``param_grid``.
     cv : int or cross-validation generator, default=3
         An int means a shuffled :class:`~sklearn.model_selection.StratifiedKFold`
         seeded with ``random_state``.

@@ -78,7 +78,9 @@ def test_help_lists_every_option():
         (["compare", "--cv", "50"], "lower --cv or --imbalance-ratio"),
         (["compare", "--hog-pixels-per-cell", "5"], "smaller than one 2x2-cell block"),
         (["compare", "--cv", "2", "--imbalance-ratio", "50", "--strategies", "none,smote"],
-         "may hold only 1, and SMOTE needs 2"),
+         "may hold only 1, and SMOTE needs 2; lower --imbalance-ratio"),  # 2 images: no --cv
+        (["compare", "--cv", "2", "--imbalance-ratio", "40", "--strategies", "none,smote"],
+         "has 3 images, so a training fold may hold only 1, and SMOTE needs 2; use --cv 3,"),
         (["compare", "--random-state", "-1"], "expected a seed in [0, 2**32 - 1]"),
     ],
 )

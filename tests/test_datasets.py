@@ -189,8 +189,18 @@ def test_folder_refuses_images_without_an_8_bit_scale(tmp_path):
         load_image_folder(tmp_path)
     (tmp_path / "a" / "float.tif").unlink()
     _save(tmp_path / "a" / "wide.tif", (ramp * 2**20).astype(np.int32), "TIFF")
-    with pytest.raises(ValueError, match=r"wide\.tif.*beyond the 16-bit range \(0 to 1048576\)"):
+    with pytest.raises(ValueError, match=r"wide\.tif.*32-bit integer pixels beyond the "
+                                         r"8-bit range \(0 to 1048576\)"):
         load_image_folder(tmp_path)
+
+
+def test_folder_32_bit_images_of_8_bit_values_load_as_they_are(tmp_path):
+    values = np.arange(64, dtype=np.int32).reshape(8, 8) * 4
+    _save(tmp_path / "a" / "wide.tif", values, "TIFF")
+    with Image.open(tmp_path / "a" / "wide.tif") as im:
+        assert im.mode == "I"
+    X, _, _ = load_image_folder(tmp_path)
+    np.testing.assert_array_equal(X[0], values)
 
 
 def test_folder_missing_path_and_file(tmp_path):
@@ -273,23 +283,38 @@ def test_folder_links_never_give_an_image_two_labels(tmp_path):
     _save(root / "dog" / "d.png", np.full((2, 2), 20, dtype=np.uint8))
     _save(root / "stray.png", np.full((2, 2), 99, dtype=np.uint8))
     _save(root / "cat" / "sub" / "s.png", np.full((2, 2), 30, dtype=np.uint8))
+    _save(root / ".pool" / "p.png", np.full((2, 2), 40, dtype=np.uint8))
     try:
         os.symlink(root, root / "cat" / "up", target_is_directory=True)
         os.symlink(root / "dog" / "d.png", root / "cat" / "borrowed.png")
         os.symlink(root / "cat", root / "kitty", target_is_directory=True)
         os.symlink(root, root / "everything", target_is_directory=True)
         os.symlink(root / "cat" / "sub", root / "cat" / "again", target_is_directory=True)
+        os.symlink(root / ".pool" / "p.png", root / "dog" / "pooled.png")  # followed
     except (OSError, NotImplementedError):
         pytest.skip("symlinks not supported here")
     with pytest.warns(UserWarning, match=r"Ignored 4 symbolic link\(s\) leading outside "
-                                         r"their class folder") as record:
+                                         r".*into another class folder") as record:
         X, y, names = load_image_folder(root)
     assert names == ["cat", "dog"]
     # cat: again/s.png (a link inside the class, followed: sub/ is then the
-    # same directory, walked once), c.png; dog: d.png
-    assert X[:, 0, 0].tolist() == [30, 10, 20] and y.tolist() == [0, 0, 1]
+    # same directory, walked once), c.png; dog: d.png, pooled.png
+    assert X[:, 0, 0].tolist() == [30, 10, 20, 40] and y.tolist() == [0, 0, 1, 1]
     message = str(record[0].message)
     assert all(name in message for name in ("up'", "borrowed.png", "kitty", "everything"))
+
+
+def test_folder_class_of_ignored_links_says_so(tmp_path):
+    root = tmp_path / "root"
+    _save(root / "dog" / "d.png", np.full((2, 2), 20, dtype=np.uint8))
+    try:
+        (root / "cat").mkdir()
+        os.symlink(root / "dog" / "d.png", root / "cat" / "borrowed.png")
+    except (OSError, NotImplementedError):
+        pytest.skip("symlinks not supported here")
+    with pytest.raises(ValueError, match=r"'.*cat' holds no file \(1 symbolic link\(s\) in "
+                                         r"it were ignored.*another class folder\)"):
+        load_image_folder(root)
 
 
 def test_folder_hidden_entries_ignored(tmp_path):
@@ -693,7 +718,7 @@ def test_long_tailed_counts_match_formula(ratio):
     np.testing.assert_array_equal(y[X_lt], y_lt)
 
 
-def test_long_tailed_capped_by_class_size_and_order():
+def test_long_tailed_class_order():
     y = np.repeat([0, 1, 2, 3], [100, 100, 30, 100])
     _, y_lt = make_long_tailed(np.zeros((y.size, 2)), y, imbalance_ratio=8, random_state=0)
     # targets 100, 50, 25, 12
@@ -711,10 +736,20 @@ def test_long_tailed_ratio_holds_when_classes_are_unequal():
     y = np.repeat([0, 1], [50, 1000])
     _, y_lt = make_long_tailed(np.zeros((y.size, 2)), y, imbalance_ratio=10, random_state=0)
     np.testing.assert_array_equal(np.bincount(y_lt), [50, 5])
-    # a middle class too small for its place limits the whole profile
+    # a middle class too small for its place limits the whole profile: said
     y = np.repeat([0, 1, 2, 3], [100, 100, 10, 100])
-    _, y_lt = make_long_tailed(np.zeros((y.size, 2)), y, imbalance_ratio=8, random_state=0)
+    with pytest.warns(UserWarning, match=r"class 2 \(10 samples\) is too small.*keeps 40 "
+                                         r"of its 100.*class_order"):
+        _, y_lt = make_long_tailed(np.zeros((y.size, 2)), y, imbalance_ratio=8, random_state=0)
     np.testing.assert_array_equal(np.bincount(y_lt), [40, 20, 10, 5])
+    # ... and in the tail, where it belongs, it limits nothing
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, y_lt = make_long_tailed(np.zeros((y.size, 2)), y, imbalance_ratio=10,
+                                   class_order=[0, 1, 3, 2], random_state=0)
+    np.testing.assert_array_equal(np.bincount(y_lt), [100, 46, 10, 21])
     # real data: the digits classes hold 174 to 183 images
     from sklearn.datasets import load_digits
 

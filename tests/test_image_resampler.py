@@ -214,3 +214,30 @@ def test_an_object_that_is_not_an_estimator_is_a_clear_error(imbalanced_images):
     resampler.__sklearn_tags__()  # tags do not fail before fit does
     with pytest.raises(InvalidParameterError, match=r"'sampler' parameter.*get_params"):
         resampler.fit_resample(X, y)
+
+
+def test_only_augmentation_keeps_integer_pixels_and_bool_images_still_work():
+    # a SMOTE subclass that merely has an image_shape parameter is no
+    # image-aware sampler: it must still get float64 (no uint8 wrap-around)
+    from imgbalance import AugmentationOverSampler
+
+    class ShapedSMOTE(SMOTE):
+        def __init__(self, *, image_shape=None, k_neighbors=2, random_state=0):
+            super().__init__(k_neighbors=k_neighbors, random_state=random_state)
+            self.image_shape = image_shape
+
+    X = np.zeros((8, 1, 1), dtype=np.uint8)
+    X[5:, 0, 0] = [5, 250, 6]
+    y = np.array([0] * 5 + [1] * 3)
+    resampler = ImageResampler(ShapedSMOTE())
+    X_res, _ = resampler.fit_resample(X, y)
+    assert resampler.sampler_.image_shape is None
+    assert X_res[8:].min() >= 5 and X_res[8:].max() <= 250  # between minority pixels
+    # bool images go through float64 for the augmentation too, as before
+    rng = np.random.default_rng(0)
+    X = rng.random((20, 6, 6)) > 0.5
+    y = np.array([0] * 15 + [1] * 5)
+    X_res, _ = ImageResampler(AugmentationOverSampler(horizontal_flip=True,
+                                                      random_state=0)).fit_resample(X, y)
+    assert X_res.dtype == bool and X_res.shape == (30, 6, 6)
+    np.testing.assert_array_equal(X_res[:20], X)

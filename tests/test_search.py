@@ -641,13 +641,38 @@ def test_image_shape_reaches_every_image_step_left_unset(digits_lt):
     ).fit(X, y).cv_results_["mean_test_score"]
     np.testing.assert_allclose(on_flat, on_images)
     # nested in a given transformer too; an image_shape the user set is kept
-    from sklearn.pipeline import make_union
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.preprocessing import FunctionTransformer
 
     search = make_resampling_search(
         ["none"], features=make_union(hog, ImageFlattener(image_shape=(4, 16))),
         image_shape=(8, 8),
     )
-    union = search.param_grid[0]["features"] if "features" in search.param_grid[0] \
-        else search.estimator.named_steps["features"]
+    union = search.estimator.named_steps["features"]
     assert union.get_params()["hogtransformer__image_shape"] == (8, 8)
     assert union.get_params()["imageflattener__image_shape"] == (4, 16)
+    # ... but not on a step that reads what an earlier step made (a crop)
+    crop = FunctionTransformer(lambda images: images[:, 1:-1, 1:-1])
+    cropped_hog = make_pipeline(ImageReshaper(), crop, clone(hog))
+    search = make_resampling_search(
+        ["none"], features=make_union(cropped_hog, ImageFlattener()), image_shape=(8, 8),
+        param_grid={"clf__C": [0.01]},
+    )
+    params = search.estimator.named_steps["features"].get_params()
+    assert params["pipeline__imagereshaper__image_shape"] == (8, 8)
+    assert params["pipeline__hogtransformer__image_shape"] is None
+    assert params["imageflattener__image_shape"] == (8, 8)
+    search.fit(flat, y)  # the HOG sees 6x6 crops
+    assert np.isfinite(search.best_score_)
+
+    # a candidate without get_params is used as given
+    class Flatten:
+        def fit(self, X, y=None):
+            return self
+
+        def transform(self, X):
+            return np.asarray(X).reshape(len(X), -1)
+
+    search = make_resampling_search(["none"], image_shape=(8, 8),
+                                    param_grid={"clf__C": [0.01], "features": [Flatten()]})
+    assert isinstance(search.param_grid[0]["features"][0], Flatten)

@@ -35,17 +35,26 @@ def _is_within(path, root):
     return True
 
 
-def _scan_class(class_dir, extensions, outside):
+def _scan_class(class_dir, root, other_classes, extensions, outside):
     """Sorted relative paths of the candidate files below ``class_dir``.
 
-    Hidden entries are skipped; symbolic links are followed only when their
-    target lies inside the class folder itself (a link to the root or to
-    another class would label the same images twice); the others are
-    appended to ``outside``.  Directory cycles through links are cut.
+    Hidden entries are skipped.  Symbolic links are followed only when
+    their target lies inside ``root`` (already resolved) but neither
+    contains ``class_dir`` (the root itself, say) nor lies in one of
+    ``other_classes`` (resolved paths): either would give the same images
+    two labels.  The others are appended to ``outside``.  Directory cycles
+    through links are cut.
     """
     files = []
     visited = set()
     home = os.path.realpath(class_dir)
+
+    def followed(target):
+        return (
+            _is_within(target, root)
+            and not _is_within(home, target)
+            or _is_within(target, home)
+        ) and not any(_is_within(target, other) for other in other_classes)
 
     def walk(directory, rel_parts):
         real = os.path.realpath(directory)
@@ -57,7 +66,7 @@ def _scan_class(class_dir, extensions, outside):
         for entry in entries:
             if _is_hidden(entry.name):
                 continue
-            if entry.is_symlink() and not _is_within(os.path.realpath(entry.path), home):
+            if entry.is_symlink() and not followed(os.path.realpath(entry.path)):
                 outside.append(entry.path)
                 continue
             parts = (*rel_parts, entry.name)
@@ -100,18 +109,23 @@ def _decode(path, mode, size, resample, max_pixels):
                     "8 or 16 bits first."
                 )
             if im.mode == "I" or im.mode.startswith("I;16"):
-                # 16-bit grayscale (mode "I;16*", or "I" for 16-bit PGM and, before
-                # Pillow 10.3, 16-bit PNG): convert("L") would clip the values at
-                # 255, so keep their high byte instead.
+                # convert("L") clips integer values at 255: 16-bit images keep
+                # their high byte instead; 32-bit ones holding 8-bit values
+                # are taken as they are
                 im.load()
                 values = np.asarray(im)
-                if values.size and (values.min() < 0 or values.max() > 0xFFFF):
+                bits = _integer_bits(im)
+                top = 0xFFFF if bits == 16 else 0xFF
+                if values.size and (values.min() < 0 or values.max() > top):
                     return _Failure(
-                        f"'{path}' has 32-bit integer pixels beyond the 16-bit range "
-                        f"({values.min()} to {values.max()}), which cannot be scaled "
-                        "to 8 bits safely; convert it to 8 or 16 bits first."
+                        f"'{path}' has {bits}-bit integer pixels beyond the "
+                        f"{'16' if bits == 16 else '8'}-bit range ({values.min()} to "
+                        f"{values.max()}), which cannot be scaled to 8 bits safely; "
+                        "convert it to 8 or 16 bits first."
                     )
-                im = Image.fromarray((values.astype(np.uint16) >> 8).astype(np.uint8))
+                if bits == 16:
+                    values = values.astype(np.uint16) >> 8
+                im = Image.fromarray(values.astype(np.uint8))
             im = im.convert(mode)
             if size is not None and im.size != size:
                 im = im.resize(size, resample=resample)
@@ -123,6 +137,17 @@ def _decode(path, mode, size, resample, max_pixels):
     except Exception as exc:  # Pillow raises many types on broken data
         kind = "not an image Pillow can open" if _is_unidentified(exc) else "corrupt"
         return _Failure(f"'{path}' is {kind}: {type(exc).__name__}: {exc}", exc)
+
+
+def _integer_bits(im):
+    """Bit depth of an integer grayscale image (Pillow mode "I" or "I;16*")."""
+    if im.mode.startswith("I;16") or im.format in ("PNG", "PPM"):
+        return 16  # PNG before Pillow 10.3, and 16-bit PGM (scaled to 65535)
+    if im.format == "TIFF":
+        bits = im.tag_v2.get(258, (32,))  # BitsPerSample
+        bits = max(bits) if isinstance(bits, tuple) else int(bits)
+        return 16 if bits <= 16 else 32
+    return 32
 
 
 def _safe_formats():
@@ -208,10 +233,11 @@ def load_image_folder(
     * entries whose name starts with "." (hidden files and folders) are
       ignored;
     * symbolic links are followed only if they resolve to a location inside
-      the class folder that holds them; a class folder may itself be a link
-      to a folder inside ``path`` that is neither ``path`` nor part of
-      another class folder.  Other links are ignored, with one warning
-      listing them, so that no image gets two labels;
+      ``path`` that is neither ``path`` itself (nor another folder holding
+      the class folder) nor inside another class folder, so that no image
+      gets two labels (a class folder of links into a hidden ``.pool``
+      folder works); a class folder may itself be such a link.  Other links
+      are ignored, with one warning listing them;
     * an image with more pixels than ``PIL.Image.MAX_IMAGE_PIXELS`` (read at
       call time; Pillow's default is 89,478,485) is refused as a possible
       decompression bomb, before it is decoded.
@@ -226,11 +252,11 @@ def load_image_folder(
         different sizes.
     color_mode : {"grayscale", "rgb"}, default="grayscale"
         Conversion applied to every image (Pillow modes "L" and "RGB";
-        alpha is dropped).  16-bit grayscale images (Pillow modes "I;16*"
-        and "I", e.g. 16-bit PNG, TIFF or PGM) are scaled to 8 bits by
-        keeping the high byte of each value; 32-bit images with values
-        beyond 16 bits and floating-point images (mode "F") are refused,
-        since they have no fixed range.
+        alpha is dropped).  16-bit grayscale images (PNG, TIFF, PGM) are
+        scaled to 8 bits by keeping the high byte of each value; 32-bit
+        integer images are taken as they are if their values fit in 8 bits
+        and refused otherwise, as are floating-point images (Pillow mode
+        "F"): they have no fixed range to scale.
     interpolation : {"nearest", "bilinear", "bicubic", "lanczos", "box", \
 "hamming"}, default="bilinear"
         Pillow resampling filter used when resizing.
@@ -353,12 +379,22 @@ def load_image_folder(
 
     class_names = [entry.name for entry in class_dirs]
     files, labels = [], []
+    reals = [os.path.realpath(entry.path) for entry in class_dirs]
     for index, entry in enumerate(class_dirs):
-        class_files = _scan_class(entry.path, extensions, outside)
+        ignored = len(outside)
+        others = reals[:index] + reals[index + 1:]
+        class_files = _scan_class(entry.path, real_root, others, extensions, outside)
         if not class_files:
             what = "no file"
             if extensions is not None:
                 what += f" with an extension in {sorted(extensions)}"
+            links = len(outside) - ignored
+            if links:
+                what += (
+                    f" ({links} symbolic link(s) in it were ignored: links are followed "
+                    "only to places inside the root that are neither the root nor "
+                    "another class folder)"
+                )
             raise ValueError(
                 f"Class folder '{entry.path}' holds {what}; remove it or add images."
             )
@@ -420,8 +456,9 @@ def load_image_folder(
 
 def _warn_outside(outside, root):
     warnings.warn(
-        f"Ignored {len(outside)} symbolic link(s) leading outside their class "
-        f"folder in '{root}' (or to the same images as another class): "
+        f"Ignored {len(outside)} symbolic link(s) leading outside '{root}', to "
+        "it, or into another class folder (the same images would get two "
+        "labels): "
         + ", ".join(f"'{p}'" for p in outside[:5])
         + (", ..." if len(outside) > 5 else ""),
         UserWarning,

@@ -2,6 +2,7 @@
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -60,12 +61,14 @@ def make_long_tailed(
 
     never fewer than one.  ``n_max`` is the largest head size that every
     class can follow: the size of a class for balanced input (the
-    benchmarks' case); with classes of unequal sizes, the one class that
-    limits the profile (often the head itself) keeps all its samples and the
-    others follow it, so that the ratio between the first and the last
-    class is ``r`` (up to flooring) whatever the input.  Each class keeps a
-    uniformly random subset drawn with ``random_state``; kept samples stay
-    in their original relative order.
+    benchmarks' case).  With classes of unequal sizes the profile is
+    scaled down until every class can supply its share, so that the ratio
+    between the first and the last class stays ``r`` up to flooring (and
+    to the floor of one sample).  When a class other than the head limits
+    it -- a small class placed early in ``class_order`` -- a UserWarning
+    names it: the whole subset then shrinks.  Each class keeps a uniformly
+    random subset drawn with ``random_state``; kept samples stay in their
+    original relative order.
 
     Parameters
     ----------
@@ -173,11 +176,25 @@ def make_long_tailed(
     n_max = min(
         math.floor(counts[class_index] / f + _EPS) for class_index, f in zip(order, fractions)
     )
+    head = int(counts[order[0]])
+    if n_max < head:
+        limits = [
+            class_index for class_index, f in zip(order, fractions)
+            if math.floor(counts[class_index] / f + _EPS) == n_max
+        ]
+        names = ", ".join(f"{labels[i].item()!r} ({counts[i]} samples)" for i in limits)
+        warnings.warn(
+            f"make_long_tailed: class {names} is too small for its place in the "
+            f"profile, so the head class keeps {n_max} of its {head} samples and "
+            "every other class shrinks with it. Pass class_order to put small "
+            "classes in the tail.",
+            UserWarning,
+            stacklevel=2,
+        )
     targets = _target_counts(fractions, n_max)
     rng = check_random_state(random_state)
     keep = np.zeros(y.shape[0], dtype=bool)
     for position, class_index in enumerate(order):
         members = np.flatnonzero(y_index == class_index)
-        n_keep = min(targets[position], members.size)
-        keep[rng.permutation(members)[:n_keep]] = True
+        keep[rng.permutation(members)[: targets[position]]] = True
     return X[keep], y[keep]
