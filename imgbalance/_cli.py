@@ -8,6 +8,7 @@ on the rest, and prints a table of test-split scores.
 
 import argparse
 import json
+import os
 import sys
 import time
 import warnings
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ._search import STRATEGIES, _hog_and_pixels, _pixel_weight, make_resampling_search
+from ._version import __version__
 
 __all__ = ["main"]
 
@@ -113,6 +115,7 @@ def build_parser():
         prog="imgbalance",
         description="Imbalanced image classification with scikit-learn and imbalanced-learn.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     compare = sub.add_parser(
@@ -144,7 +147,9 @@ def build_parser():
         "--imbalance-ratio", type=_at_least(1, _positive_float), default=None, metavar="R",
         help="make the training part long-tailed: class c keeps n_max * R^(-c/(C-1)) "
         "images; R >= 1, 1 keeps the data as it is (default: 10 for digits, 100 for "
-        "fashion-mnist, 1 for a folder). The test split is never altered",
+        "fashion-mnist, 1 for a folder). Classes are ranked by label for digits and "
+        "fashion-mnist (the benchmarks' protocol), by decreasing number of images "
+        "for a folder. The test split is never altered",
     )
     compare.add_argument(
         "--features", choices=("hog", "pixels", "hog+pixels"), default="hog",
@@ -196,8 +201,6 @@ def build_parser():
 
 
 def _load(args, log):
-    from sklearn.model_selection import train_test_split
-
     from .datasets import load_fashion_mnist, load_image_folder, make_long_tailed
 
     data = args.data
@@ -206,9 +209,7 @@ def _load(args, log):
 
         digits = load_digits()
         X, y, names = digits.images, digits.target, [str(c) for c in digits.target_names]
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=args.test_size, stratify=y, random_state=args.random_state
-        )
+        X_train, X_test, y_train, y_test = _split(X, y, args)
     elif data == "fashion-mnist":
         log("loading Fashion-MNIST ...")
         X_train, y_train = load_fashion_mnist("train")
@@ -241,15 +242,45 @@ def _load(args, log):
                 f"--data: class {names[int(np.argmin(counts))]!r} has fewer than 2 images; "
                 "a stratified test split needs at least 2 per class"
             )
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=args.test_size, stratify=y, random_state=args.random_state
-        )
+        X_train, X_test, y_train, y_test = _split(X, y, args)
     ratio = args.imbalance_ratio if args.imbalance_ratio is not None else _DEFAULT_RATIO.get(data)
     if ratio is not None and ratio > 1:
-        X_train, y_train = make_long_tailed(
-            X_train, y_train, imbalance_ratio=ratio, random_state=args.random_state
-        )
+        # digits and Fashion-MNIST follow the benchmarks' protocol (label
+        # order); a folder keeps its own order of sizes (largest first)
+        order = None
+        if data not in ("digits", "fashion-mnist"):
+            sizes = np.bincount(y_train, minlength=len(names))
+            order = np.argsort(-sizes, kind="stable")
+        before = np.bincount(y_train, minlength=len(names))
+        with warnings.catch_warnings():
+            # the note below says it in command-line terms
+            warnings.filterwarnings("ignore", "make_long_tailed: class", UserWarning)
+            X_train, y_train = make_long_tailed(
+                X_train, y_train, imbalance_ratio=ratio, class_order=order,
+                random_state=args.random_state,
+            )
+        after = np.bincount(y_train, minlength=len(names))
+        head = int(order[0]) if order is not None else 0
+        if after[head] < before[head]:
+            whole = [names[c] for c in range(len(names)) if c != head and after[c] == before[c]]
+            log(
+                f"note: --imbalance-ratio {ratio:g}: class {', '.join(map(repr, whole))} "
+                f"has too few images for its place in the profile, so class "
+                f"{names[head]!r} keeps only {after[head]} of its {before[head]} "
+                "training images"
+            )
     return X_train, X_test, y_train, y_test, names, ratio
+
+
+def _split(X, y, args):
+    from sklearn.model_selection import train_test_split
+
+    try:
+        return train_test_split(
+            X, y, test_size=args.test_size, stratify=y, random_state=args.random_state
+        )
+    except ValueError as exc:
+        raise CLIError(f"--test-size {args.test_size:g}: {exc}") from exc
 
 
 def _hog_cell(image_shape, requested):
@@ -374,11 +405,23 @@ def compare(args):
 
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
     start = time.perf_counter()
+    if args.output is not None:  # before the searches, not after
+        try:
+            args.output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CLIError(f"--output {args.output}: {exc.strerror or exc}") from exc
+        if not os.access(args.output, os.W_OK):
+            raise CLIError(f"--output {args.output}: the folder is not writable")
     X_train, X_test, y_train, y_test, names, ratio = _load(args, log)
     counts = np.bincount(y_train, minlength=len(names))
+    if counts.min() == 0:
+        raise CLIError(
+            f"--test-size {args.test_size:g}: class {names[int(np.argmin(counts))]!r} has "
+            "no training image left; lower --test-size"
+        )
     log(
         f"data: {args.data}, images {X_train.shape[1:]}, {len(names)} classes; "
-        f"train {len(y_train)} (imbalance ratio {counts.max() / max(counts.min(), 1):.0f}), "
+        f"train {len(y_train)} (imbalance ratio {counts.max() / counts.min():.3g}), "
         f"test {len(y_test)}"
     )
     if counts.min() < args.cv:

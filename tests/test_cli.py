@@ -227,3 +227,54 @@ def test_smote_neighbours_follow_the_rarest_class_and_print_plainly(tmp_path):
     assert type(k) is int and 1 < k < 5  # the rarest class has too few images for 5
     params = json.loads((tmp_path / "results.json").read_text())["params"]
     assert params["resample"] == f"SMOTE(k_neighbors={k}, random_state=0)"
+
+
+def test_folder_long_tail_follows_the_classes_own_sizes(tmp_path, capsys):
+    # class folders were ranked by name: "cats" (27 training images) led
+    # "dogs" (30), and dogs were cut to 13 where the profile asks for 15
+    root = _image_folder(tmp_path / "data", n=(36, 40))
+    argv = ["compare", "--data", str(root), "--imbalance-ratio", "2", "--strategies", "none",
+            "--C", "0.1", "--cv", "2"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "train 45 (imbalance ratio 2)" in out and "note:" not in out
+    # data more imbalanced than asked: the head shrinks, and a note says why
+    root = _image_folder(tmp_path / "skewed", n=(8, 40))
+    assert main([*argv[:2], str(root), *argv[3:]]) == 0
+    out = capsys.readouterr().out
+    assert ("note: --imbalance-ratio 2: class 'cats' has too few images for its place in "
+            "the profile, so class 'dogs' keeps only 12 of its 30 training images") in out
+
+
+def test_output_folder_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
+    # it used to fail only after every search, when writing the results
+    import imgbalance._cli as cli
+
+    def no_loading(*args):
+        raise AssertionError("data loaded before --output was checked")
+
+    monkeypatch.setattr(cli, "_load", no_loading)
+    target = tmp_path / "taken"
+    target.write_text("a file")
+    assert main(["compare", "--output", str(target)]) == 2
+    assert f"--output {target}: File exists" in capsys.readouterr().err
+
+
+def test_version_and_test_size_errors(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    from imgbalance import __version__
+
+    assert capsys.readouterr().out.strip() == f"imgbalance {__version__}"
+    root = _image_folder(tmp_path / "data", n=(14, 6))
+    assert main(["compare", "--data", str(root), "--test-size", "0.05"]) == 2
+    assert "--test-size 0.05: The test_size = 1 should be greater" in capsys.readouterr().err
+    rng = np.random.default_rng(0)
+    for klass, n in zip("abcd", (20, 12, 8, 4)):  # a stratified split leaves "d" no image
+        (tmp_path / "four" / klass).mkdir(parents=True)
+        for i in range(n):
+            Image.fromarray(rng.integers(0, 255, (12, 10), dtype=np.uint8)).save(
+                tmp_path / "four" / klass / f"{i}.png")
+    assert main(["compare", "--data", str(tmp_path / "four"), "--test-size", "0.9"]) == 2
+    assert "--test-size 0.9: class 'd' has no training image left" in capsys.readouterr().err
