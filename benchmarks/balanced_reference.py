@@ -20,17 +20,22 @@ Usage::
 """
 
 import argparse
-
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import balanced_accuracy_score, recall_score
 
-from imgbalance import make_resampling_search
-from imgbalance._cli import FASHION_MNIST_CLASSES
-from imgbalance.datasets import load_fashion_mnist, make_long_tailed
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
+
+from imgbalance import make_resampling_search  # noqa: E402
+from imgbalance._cli import FASHION_MNIST_CLASSES  # noqa: E402
+from imgbalance.datasets import load_fashion_mnist, make_long_tailed  # noqa: E402
 
 
 def training_sets(seed=0):
