@@ -42,7 +42,7 @@ floating-point operation is reproduced in the same order and precision.
    **float32** accumulator (``total = (float)((double)total + magnitude)``),
    then divides by the cell area in float32; the result is stored in float64.
    This is why a float64 ``bincount`` is *not* exact (it differs by up to
-   ~1e-7). Here the accumulation is vectorised over all cells of all images:
+   ~1e-7 relative to the value). Here the accumulation is vectorised over all cells of all images:
    one loop step per pixel position of a cell (16 for 4x4 cells) gathers the
    current float32 total of the bin each cell's pixel votes for, adds the
    float64 magnitude and scatters the float32-rounded sum back (every cell

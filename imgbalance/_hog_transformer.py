@@ -59,7 +59,8 @@ class HOGTransformer(
         Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
         image when ``X`` is passed flattened as ``(n_samples, n_features)``.
         If None, a 2-D ``X`` is taken as ``1 x n_features`` images (which
-        only makes sense with ``pixels_per_cell=(1, k)``).
+        only makes sense with ``pixels_per_cell=(1, k)`` and
+        ``cells_per_block=(1, m)``).
     n_jobs : int, default=None
         Number of jobs computing chunks of images in parallel.  ``None``
         means 1 unless in a :obj:`joblib.parallel_config` context; ``-1``

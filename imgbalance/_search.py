@@ -376,7 +376,8 @@ def make_resampling_search(
         may be combined with entries that tune it
         (``"features__orientations"``): the grid is split so that each
         candidate only gets the entries it has (a randomized search then
-        draws each part of the split equally often).  An entry that no
+        draws each part equally often if some entry is a scipy.stats
+        distribution, and each candidate equally often otherwise).  An entry that no
         strategy takes is a ValueError, and so are ``clf__class_weight``
         together with the ``"class_weight"`` strategy (which sets it) and
         entries that would replace a whole ``augment``, ``resample`` or
@@ -421,7 +422,8 @@ def make_resampling_search(
         Number of candidates of the randomized search.
     memory : str or joblib.Memory, default=None
         Passed to the pipeline: caches the fitted features of each fold, so
-        that a feature setting is computed once per fold across the grid.
+        that a feature setting is computed once per fold for every strategy
+        but ``"augmentation"`` (which fits it on augmented folds).
     n_jobs : int, default=None
         Candidates and folds evaluated in parallel.
     random_state : int, default=0
