@@ -193,7 +193,7 @@ def build_parser():
                          help="seed of the split, the folds, samplers and classifiers (default: 0)")
     compare.add_argument("--output", type=Path, default=None, metavar="DIR",
                          help="write results.json, results.csv, PNG plots and "
-                         "best_pipeline.joblib to DIR")
+                         "best_pipeline.joblib (fitted on the training part) to DIR")
     compare.add_argument("--quiet", action="store_true",
                          help="no progress lines: print only the results (the table, "
                          "the best parameters and the classification report)")
@@ -437,11 +437,14 @@ def compare(args):
                 f"smaller than one 2x2-cell block"
             )
         features = HOGTransformer(pixels_per_cell=(cell, cell), cells_per_block=(2, 2))
+        described = f"HOG, {cell}x{cell}-pixel cells, 2x2-cell blocks"
         if args.features == "hog+pixels":
             weight = _pixel_weight(X_train.shape[1:], (cell, cell))
             features = _hog_and_pixels(features, pixel_weight=weight)
+            described += f", beside the min-max scaled pixels weighted {weight:.3g}"
     else:
         features = "pixels"
+        described = "standardised pixels"
     classifier, reg = _classifier(args.classifier, args.random_state)
     grid_values = args.C if reg == "C" else [1.0 / c for c in args.C]
 
@@ -459,6 +462,8 @@ def compare(args):
             "lower --imbalance-ratio, or leave smote out of --strategies"
         )
     smote_k = min(5, per_fold - 1)
+    log(f"features: {described}; {args.classifier} with {reg} in {grid_values}"
+        + (f"; SMOTE k_neighbors={smote_k}" if "smote" in args.strategies else ""))
     rows = []
     for i, strategy in enumerate(args.strategies, 1):
         t0 = time.perf_counter()

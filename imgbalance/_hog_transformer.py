@@ -4,10 +4,10 @@ from functools import partial
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
 from ._hog import (
     DEFAULT_CHUNK_SIZE,
     check_hog_geometry,
@@ -21,9 +21,7 @@ from ._validation import check_int_pair, reject_bool, validate_images
 __all__ = ["HOGTransformer"]
 
 
-class HOGTransformer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
-):
+class HOGTransformer(TransformerMixin, BaseEstimator):
     """Histogram of Oriented Gradients (HOG) features for a batch of images.
 
     Row ``i`` of the output equals ``skimage.feature.hog(X[i], ...,
@@ -77,7 +75,10 @@ class HOGTransformer(
     n_features_in_ : int
         Number of pixel values per image, ``prod(image_shape_)``.
     n_features_out_ : int
-        Length of one HOG descriptor.
+        Length of one HOG descriptor.  :meth:`get_feature_names_out` names
+        each value by its place, ``"hog_block{r}_{c}_cell{i}_{j}_orient{k}"``:
+        block ``(r, c)`` of the block grid, cell ``(i, j)`` within the block,
+        orientation bin ``k`` (scikit-image's feature-vector order).
 
     See Also
     --------
@@ -204,6 +205,42 @@ class HOGTransformer(
     @property
     def _n_features_out(self):
         return self.n_features_out_
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the HOG features, by block, cell and orientation.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Checked against the names seen in :meth:`fit` (pixel names do
+            not enter the HOG feature names).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``"hog_block{r}_{c}_cell{i}_{j}_orient{k}"`` in the order of
+            the descriptor: block ``(r, c)``, cell ``(i, j)`` within it,
+            orientation bin ``k``.
+        """
+        check_is_fitted(self, "n_features_out_")
+        _check_feature_names_in(self, input_features, generate_names=False)
+        (c_row, c_col), (b_row, b_col) = self._geometry()
+        h, w = self.image_shape_[:2]
+        names = [
+            f"hog_block{r}_{c}_cell{i}_{j}_orient{k}"
+            for r in range(h // c_row - b_row + 1)
+            for c in range(w // c_col - b_col + 1)
+            for i in range(b_row)
+            for j in range(b_col)
+            for k in range(self.orientations)
+        ]
+        if len(names) != self.n_features_out_:
+            raise ValueError(
+                f"{type(self).__name__}'s parameters were changed after fit: they no "
+                f"longer give n_features_out_={self.n_features_out_} features per "
+                "image. Call fit again."
+            )
+        return np.asarray(names, dtype=object)
 
     def transform(self, X):
         """Compute one HOG descriptor per image.

@@ -1,5 +1,6 @@
 """A ready-made search over resampling strategies for image classification."""
 
+import difflib
 import math
 import numbers
 from collections.abc import Mapping
@@ -149,6 +150,18 @@ def _split_by_candidate(grid):
                 new.append(split)
         grids = new
     return grids
+
+
+def _did_you_mean(key, known):
+    """A hint naming the known parameter keys closest to ``key`` (or "")."""
+    step, _, param = key.partition("__")
+    # the same parameter one level down (features__pixels_per_cell ->
+    # features__hog__pixels_per_cell), else a close spelling (clf__c -> clf__C)
+    nested = sorted(k for k in known if k.startswith(step + "__") and k.endswith("__" + param))
+    close = nested or difflib.get_close_matches(key, sorted(known), n=2, cutoff=0.8) or [
+        k for k in sorted(known) if k.lower() == key.lower()
+    ]
+    return f"Did you mean {' or '.join(map(repr, close))} for {key!r}?" if close else ""
 
 
 def _route(key, steps, *, ensemble=False):
@@ -536,6 +549,7 @@ def make_resampling_search(
     base_steps.update({k: v for k, v in values.items() if k in ("features", "scale")})
     grids = []
     used = set()
+    known = set()  # every parameter key of every strategy's steps
     for strategy in strategies:
         grid = {"augment": ["passthrough"], "resample": ["passthrough"], "clf": [classifier]}
         if strategy == "class_weight":
@@ -562,6 +576,11 @@ def make_resampling_search(
                 )
             ]
         steps = {**base_steps, **grid}
+        known.update(
+            f"{name}__{param}"
+            for name, candidates in steps.items() for candidate in candidates
+            if hasattr(candidate, "get_params") for param in candidate.get_params(deep=True)
+        )
         for key, candidates in values.items():
             routed = _route(key, steps, ensemble=strategy == "easy_ensemble")
             if routed is not None:
@@ -570,11 +589,13 @@ def make_resampling_search(
         grids.extend(_split_by_candidate(grid))
     unused = [key for key in param_grid if key not in used]
     if unused:
+        hints = [_did_you_mean(key, known) for key in unused]
+        hints = " ".join(h for h in hints if h)
         raise ValueError(
             f"param_grid entries {unused} set a parameter that no step of the "
             f"strategies {list(strategies)} has (steps: augment, features, scale, "
             "resample, clf; a step that a strategy leaves as 'passthrough' takes no "
-            "parameters)."
+            f"parameters).{' ' + hints if hints else ''}"
         )
 
     if isinstance(cv, numbers.Integral):

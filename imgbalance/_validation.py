@@ -250,10 +250,13 @@ def validate_images(
         n_expected = estimator.n_features_in_
         n_got = int(prod(X.shape[1:]))
         if n_got != n_expected:
+            single = ""
+            if tuple(X.shape) == tuple(expected):  # one image, not a batch
+                single = " A single image? Pass X[np.newaxis], a batch of one."
             raise ValueError(
                 f"X has {n_got} features, but {name} is expecting {n_expected} "
                 f"features as input (images of shape {_shape_str(expected)}; got "
-                f"X of shape {_shape_str(X.shape)})."
+                f"X of shape {_shape_str(X.shape)}).{single}"
             )
         if X.ndim > 2 and tuple(X.shape[1:]) != tuple(expected):
             raise ValueError(

@@ -48,6 +48,9 @@ def test_table_and_report_are_printed(capsys):
     assert main(["compare", "--strategies", "none,class_weight", "--C", "0.1"]) == 0
     out = capsys.readouterr().out
     assert "[1/2] none" in out and "[2/2] class_weight" in out
+    # the settings the command chose for these images are shown, not guessed
+    assert "features: HOG, 2x2-pixel cells, 2x2-cell blocks; linear-svc with C in [0.1]" in out
+    assert "SMOTE k_neighbors" not in out  # no smote strategy here
     assert "worst recall" in out
     assert "best strategy (by cross-validated balanced accuracy)" in out
     assert "avg / total" in out  # classification_report_imbalanced

@@ -61,8 +61,32 @@ def test_n_features_out_and_feature_names():
     est = HOGTransformer(**PARAMS).fit(X)
     assert est.n_features_out_ == 6 * 6 * 2 * 2 * 9
     names = est.get_feature_names_out()
-    assert len(names) == est.n_features_out_
-    assert names[0] == "hogtransformer0"
+    assert len(names) == est.n_features_out_ and names.dtype == object
+    assert names[0] == "hog_block0_0_cell0_0_orient0"
+    assert names[-1] == "hog_block5_5_cell1_1_orient8"
+
+
+@pytest.mark.parametrize("shape", [(28, 28), (30, 21, 3)])
+def test_feature_names_place_each_value_in_skimage_block_cell_orientation(shape):
+    from skimage.feature import hog
+
+    image = np.random.default_rng(0).random(shape)
+    params = dict(orientations=6, pixels_per_cell=(4, 5), cells_per_block=(3, 2))
+    est = HOGTransformer(**params).fit(image[np.newaxis])
+    values = est.transform(image[np.newaxis])[0]
+    blocks = hog(image, **params, block_norm="L2-Hys", feature_vector=False,
+                 channel_axis=-1 if len(shape) == 3 else None)
+    names = est.get_feature_names_out()
+    assert len(names) == blocks.size
+    for name, value in zip(names[::7], values[::7]):
+        parts = name.split("_")  # hog, block{r}, {c}, cell{i}, {j}, orient{k}
+        r, c = int(parts[1][5:]), int(parts[2])
+        i, j = int(parts[3][4:]), int(parts[4])
+        k = int(parts[5][6:])
+        assert value == blocks[r, c, i, j, k]
+    # input_features are checked like scikit-learn's, and stay out of the names
+    with pytest.raises(ValueError, match="input_features"):
+        est.get_feature_names_out(["a", "b"])
 
 
 def test_images_smaller_than_one_block():

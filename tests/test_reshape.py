@@ -50,7 +50,7 @@ def test_pipeline_set_output_pandas_through_reshaper():
     out = pipe.fit_transform(X)
     assert isinstance(out, pd.DataFrame)
     assert out.shape == (6, 4 * 9)
-    assert out.columns[0] == "hogtransformer0"
+    assert out.columns[0] == "hog_block0_0_cell0_0_orient0"
     images = ImageReshaper(image_shape=(8, 8)).set_output(transform="pandas").fit_transform(X)
     assert isinstance(images, np.ndarray) and images.shape == (6, 8, 8)
 

@@ -676,3 +676,25 @@ def test_image_shape_reaches_every_image_step_left_unset(digits_lt):
     search = make_resampling_search(["none"], image_shape=(8, 8),
                                     param_grid={"clf__C": [0.01], "features": [Flatten()]})
     assert isinstance(search.param_grid[0]["features"][0], Flatten)
+
+
+@pytest.mark.parametrize(
+    "kwargs, hint",
+    [
+        ({"features": "hog+pixels", "param_grid": {"features__pixels_per_cell": [(4, 4)]}},
+         "Did you mean 'features__hog__pixels_per_cell' for 'features__pixels_per_cell'?"),
+        ({"param_grid": {"clf__c": [0.1]}}, "Did you mean 'clf__C' for 'clf__c'?"),
+        ({"param_grid": {"resample__k_neigbors": [3]}},
+         "Did you mean 'resample__k_neighbors' for 'resample__k_neigbors'?"),
+    ],
+)
+def test_unknown_entries_suggest_the_key_meant(kwargs, hint):
+    with pytest.raises(ValueError, match=r"no step of the strategies") as info:
+        make_resampling_search(**kwargs)
+    assert str(info.value).endswith(hint)
+
+
+def test_unknown_entries_without_a_close_key_get_no_hint():
+    with pytest.raises(ValueError) as info:
+        make_resampling_search(param_grid={"clf__foo": [1]})
+    assert "Did you mean" not in str(info.value)

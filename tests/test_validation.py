@@ -154,6 +154,10 @@ def test_transform_with_other_shape(est, images):
         est.transform(np.zeros((3, 8, 6)))
     # the same images, flattened, are accepted
     est.transform(images.reshape(12, -1))
+    # one image instead of a batch of one: the message says how to pass it
+    with pytest.raises(ValueError, match=r"got X of shape \(6, 8\)\)\. A single image\? "
+                                         r"Pass X\[np\.newaxis\]"):
+        est.transform(images[0])
 
 
 @pytest.mark.parametrize("est", ESTIMATORS, ids=IDS)

@@ -52,9 +52,11 @@ class AugmentationOverSampler(BaseOverSampler):
     shifts, shear, zoom, flips) -- optionally with a brightness change -- of
     an image drawn at random, with replacement, from the same class.  The
     parameters and their units are those of Keras'
-    ``ImageDataGenerator``.  Like every imbalanced-learn sampler it acts in
-    ``fit`` only: inside an :class:`imblearn.pipeline.Pipeline`, ``predict``
-    and ``score`` see the data untouched.
+    ``ImageDataGenerator``, and so are the defaults: they apply no transform
+    (every new image is then an exact copy, as with ``RandomOverSampler``),
+    so set at least one range.  Like every imbalanced-learn sampler it acts
+    in ``fit`` only: inside an :class:`imblearn.pipeline.Pipeline`,
+    ``predict`` and ``score`` see the data untouched.
 
     Parameters
     ----------
