@@ -283,6 +283,19 @@ def _split(X, y, args):
         raise CLIError(f"--test-size {args.test_size:g}: {exc}") from exc
 
 
+def _edge_note(best_params, reg, C):
+    """A hint when the chosen C is the smallest or largest of several tried."""
+    value = best_params.get(f"clf__{reg}", best_params.get(f"clf__estimator__{reg}"))
+    if value is None or len(C) < 2:
+        return ""
+    c = value if reg == "C" else 1.0 / value
+    if np.isclose(c, min(C)):
+        return "  [C at the low end of --C: try smaller values]"
+    if np.isclose(c, max(C)):
+        return "  [C at the high end of --C: try larger values]"
+    return ""
+
+
 def _hog_cell(image_shape, requested):
     if requested is not None:
         return requested
@@ -490,6 +503,7 @@ def compare(args):
         log(
             f"[{i}/{len(args.strategies)}] {strategy:<14} cv {row['cv_balanced_accuracy']:.3f}  "
             f"test {row['balanced_accuracy']:.3f}  ({row['search_seconds']:.1f} s)"
+            + _edge_note(search.best_params_, reg, args.C)
         )
     rows.sort(key=lambda r: (-r["cv_balanced_accuracy"], -r["balanced_accuracy"]))
     best = rows[0]

@@ -281,3 +281,11 @@ def test_version_and_test_size_errors(tmp_path, capsys):
                 tmp_path / "four" / klass / f"{i}.png")
     assert main(["compare", "--data", str(tmp_path / "four"), "--test-size", "0.9"]) == 2
     assert "--test-size 0.9: class 'd' has no training image left" in capsys.readouterr().err
+
+
+def test_a_c_chosen_at_the_edge_of_the_grid_is_pointed_out(capsys):
+    # on 8x8 digits the smallest Cs underfit: the search takes the largest
+    assert main(["compare", "--strategies", "none", "--C", "0.0001,0.0002"]) == 0
+    assert "[C at the high end of --C: try larger values]" in capsys.readouterr().out
+    assert main(["compare", "--strategies", "none", "--C", "0.0001,1,100000"]) == 0  # takes 1
+    assert "[C at" not in capsys.readouterr().out
