@@ -8,8 +8,10 @@ on the rest, and prints a table of test-split scores.
 
 import argparse
 import json
+import math
 import os
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -243,33 +245,68 @@ def _load(args, log):
                 "a stratified test split needs at least 2 per class"
             )
         X_train, X_test, y_train, y_test = _split(X, y, args)
+    before = np.bincount(y_train, minlength=len(names))
+    if before.min() == 0:
+        raise CLIError(
+            f"--test-size {args.test_size:g}: class {names[int(np.argmin(before))]!r} has "
+            "no training image left; lower --test-size"
+        )
     ratio = args.imbalance_ratio if args.imbalance_ratio is not None else _DEFAULT_RATIO.get(data)
     if ratio is not None and ratio > 1:
         # digits and Fashion-MNIST follow the benchmarks' protocol (label
         # order); a folder keeps its own order of sizes (largest first)
-        order = None
+        order = np.arange(len(names))
         if data not in ("digits", "fashion-mnist"):
-            sizes = np.bincount(y_train, minlength=len(names))
-            order = np.argsort(-sizes, kind="stable")
-        before = np.bincount(y_train, minlength=len(names))
-        with warnings.catch_warnings():
-            # the note below says it in command-line terms
-            warnings.filterwarnings("ignore", "make_long_tailed: class", UserWarning)
+            order = np.argsort(-before, kind="stable")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
             X_train, y_train = make_long_tailed(
                 X_train, y_train, imbalance_ratio=ratio, class_order=order,
                 random_state=args.random_state,
             )
-        after = np.bincount(y_train, minlength=len(names))
-        head = int(order[0]) if order is not None else 0
-        if after[head] < before[head]:
-            whole = [names[c] for c in range(len(names)) if c != head and after[c] == before[c]]
+        if caught:  # a class too small for its place shrank the head
+            after = np.bincount(y_train, minlength=len(names))
+            head = int(order[0])
+            limits = [names[c] for c in _limiting_classes(before, order, ratio, after[head])]
+            which = ", ".join(map(repr, limits))
+            which = f"classes {which} are" if len(limits) > 1 else f"class {which} is"
             log(
-                f"note: --imbalance-ratio {ratio:g}: class {', '.join(map(repr, whole))} "
-                f"has too few images for its place in the profile, so class "
-                f"{names[head]!r} keeps only {after[head]} of its {before[head]} "
-                "training images"
+                f"note: --imbalance-ratio {_ratio_str(ratio)}: {which} too small for the "
+                f"profile, so class {names[head]!r} keeps only {after[head]} of its "
+                f"{before[head]} training images"
             )
     return X_train, X_test, y_train, y_test, names, ratio
+
+
+def _check_output(path):
+    """Refuse an ``--output`` that could not be written, without creating it."""
+    if path.exists() and not path.is_dir():
+        raise CLIError(f"--output {path}: exists and is not a folder")
+    parent = path
+    while not parent.exists():  # the nearest existing folder must be writable
+        parent = parent.parent
+    try:  # a real write (os.access says yes to root everywhere), undone at once
+        if not parent.is_dir():
+            raise NotADirectoryError
+        os.rmdir(tempfile.mkdtemp(prefix=".imgbalance-", dir=parent))
+    except OSError:
+        raise CLIError(f"--output {path}: '{parent}' is not a writable folder") from None
+
+
+def _limiting_classes(counts, order, ratio, n_max):
+    """The classes whose size sets the head size ``n_max`` of the long tail."""
+    from .datasets._long_tail import _EPS, _fractions
+
+    fractions = _fractions(len(order), ratio, "exponential")
+    return [
+        int(c) for c, f in zip(order, fractions)
+        if c != order[0] and math.floor(counts[c] / f + _EPS) == n_max
+    ]
+
+
+def _ratio_str(ratio):
+    """A ratio with at most two decimals, never in exponent notation."""
+    return f"{ratio:.2f}".rstrip("0").rstrip(".")
 
 
 def _split(X, y, args):
@@ -283,15 +320,21 @@ def _split(X, y, args):
         raise CLIError(f"--test-size {args.test_size:g}: {exc}") from exc
 
 
-def _edge_note(best_params, reg, C):
-    """A hint when the chosen C is the smallest or largest of several tried."""
-    value = best_params.get(f"clf__{reg}", best_params.get(f"clf__estimator__{reg}"))
-    if value is None or len(C) < 2:
+def _edge_note(search, reg, C):
+    """A hint when the chosen C is the smallest or largest of several tried.
+
+    Only for a clear choice: candidates that tie for the best score (the
+    search takes the first) say nothing about the direction to go.
+    """
+    params = search.best_params_
+    value = params.get(f"clf__{reg}", params.get(f"clf__estimator__{reg}"))
+    ranks = search.cv_results_["rank_test_score"]
+    if value is None or len(set(C)) < 2 or np.sum(ranks == 1) > 1:
         return ""
     c = value if reg == "C" else 1.0 / value
-    if np.isclose(c, min(C)):
+    if np.isclose(c, min(C), rtol=1e-9, atol=0):
         return "  [C at the low end of --C: try smaller values]"
-    if np.isclose(c, max(C)):
+    if np.isclose(c, max(C), rtol=1e-9, atol=0):
         return "  [C at the high end of --C: try larger values]"
     return ""
 
@@ -418,23 +461,13 @@ def compare(args):
 
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
     start = time.perf_counter()
-    if args.output is not None:  # before the searches, not after
-        try:
-            args.output.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CLIError(f"--output {args.output}: {exc.strerror or exc}") from exc
-        if not os.access(args.output, os.W_OK):
-            raise CLIError(f"--output {args.output}: the folder is not writable")
+    if args.output is not None:  # before the searches, not after; created at the end
+        _check_output(args.output)
     X_train, X_test, y_train, y_test, names, ratio = _load(args, log)
     counts = np.bincount(y_train, minlength=len(names))
-    if counts.min() == 0:
-        raise CLIError(
-            f"--test-size {args.test_size:g}: class {names[int(np.argmin(counts))]!r} has "
-            "no training image left; lower --test-size"
-        )
     log(
         f"data: {args.data}, images {X_train.shape[1:]}, {len(names)} classes; "
-        f"train {len(y_train)} (imbalance ratio {counts.max() / counts.min():.3g}), "
+        f"train {len(y_train)} (imbalance ratio {_ratio_str(counts.max() / counts.min())}), "
         f"test {len(y_test)}"
     )
     if counts.min() < args.cv:
@@ -503,7 +536,7 @@ def compare(args):
         log(
             f"[{i}/{len(args.strategies)}] {strategy:<14} cv {row['cv_balanced_accuracy']:.3f}  "
             f"test {row['balanced_accuracy']:.3f}  ({row['search_seconds']:.1f} s)"
-            + _edge_note(search.best_params_, reg, args.C)
+            + _edge_note(search, reg, args.C)
         )
     rows.sort(key=lambda r: (-r["cv_balanced_accuracy"], -r["balanced_accuracy"]))
     best = rows[0]

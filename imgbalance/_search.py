@@ -152,15 +152,32 @@ def _split_by_candidate(grid):
     return grids
 
 
+def _known_keys(strategy_steps):
+    """Every ``step__param`` key that a strategy's step candidates take."""
+    known = set()
+    for steps in strategy_steps:
+        for name, candidates in steps.items():
+            if hasattr(candidates, "rvs"):  # a distribution over whole steps
+                continue
+            for candidate in candidates:
+                if hasattr(candidate, "get_params"):
+                    known.update(f"{name}__{p}" for p in candidate.get_params(deep=True))
+    # clf__estimator__C is also reachable as clf__C (routed to the base estimator)
+    known.update("clf__" + k[len("clf__estimator__"):] for k in list(known)
+                 if k.startswith("clf__estimator__"))
+    return known
+
+
 def _did_you_mean(key, known):
-    """A hint naming the known parameter keys closest to ``key`` (or "")."""
+    """A hint naming the known parameter key closest to ``key`` (or "")."""
     step, _, param = key.partition("__")
+    same_step = sorted(k for k in known if k.startswith(step + "__"))
     # the same parameter one level down (features__pixels_per_cell ->
     # features__hog__pixels_per_cell), else a close spelling (clf__c -> clf__C)
-    nested = sorted(k for k in known if k.startswith(step + "__") and k.endswith("__" + param))
-    close = nested or difflib.get_close_matches(key, sorted(known), n=2, cutoff=0.8) or [
-        k for k in sorted(known) if k.lower() == key.lower()
-    ]
+    nested = [k for k in same_step if k.endswith("__" + param)]
+    close = nested or [k for k in same_step if k.lower() == key.lower()] or (
+        difflib.get_close_matches(key, same_step, n=1, cutoff=0.8)
+    )
     return f"Did you mean {' or '.join(map(repr, close))} for {key!r}?" if close else ""
 
 
@@ -549,7 +566,7 @@ def make_resampling_search(
     base_steps.update({k: v for k, v in values.items() if k in ("features", "scale")})
     grids = []
     used = set()
-    known = set()  # every parameter key of every strategy's steps
+    strategy_steps = []  # each strategy's step candidates (for error hints)
     for strategy in strategies:
         grid = {"augment": ["passthrough"], "resample": ["passthrough"], "clf": [classifier]}
         if strategy == "class_weight":
@@ -576,11 +593,7 @@ def make_resampling_search(
                 )
             ]
         steps = {**base_steps, **grid}
-        known.update(
-            f"{name}__{param}"
-            for name, candidates in steps.items() for candidate in candidates
-            if hasattr(candidate, "get_params") for param in candidate.get_params(deep=True)
-        )
+        strategy_steps.append(steps)
         for key, candidates in values.items():
             routed = _route(key, steps, ensemble=strategy == "easy_ensemble")
             if routed is not None:
@@ -589,7 +602,7 @@ def make_resampling_search(
         grids.extend(_split_by_candidate(grid))
     unused = [key for key in param_grid if key not in used]
     if unused:
-        hints = [_did_you_mean(key, known) for key in unused]
+        hints = [_did_you_mean(key, _known_keys(strategy_steps)) for key in unused]
         hints = " ".join(h for h in hints if h)
         raise ValueError(
             f"param_grid entries {unused} set a parameter that no step of the "

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -245,8 +246,13 @@ def test_folder_long_tail_follows_the_classes_own_sizes(tmp_path, capsys):
     root = _image_folder(tmp_path / "skewed", n=(8, 40))
     assert main([*argv[:2], str(root), *argv[3:]]) == 0
     out = capsys.readouterr().out
-    assert ("note: --imbalance-ratio 2: class 'cats' has too few images for its place in "
-            "the profile, so class 'dogs' keeps only 12 of its 30 training images") in out
+    assert ("note: --imbalance-ratio 2: class 'cats' is too small for the profile, so "
+            "class 'dogs' keeps only 12 of its 30 training images") in out
+    # the limiting class is named even when flooring leaves it short of whole
+    root = _image_folder(tmp_path / "floored", n=(10, 40))  # training: cats 7, dogs 30
+    assert main([*argv[:2], str(root), "--imbalance-ratio", "2.5", *argv[5:]]) == 0
+    assert ("note: --imbalance-ratio 2.5: class 'cats' is too small for the profile, so "
+            "class 'dogs' keeps only 17 of its 30") in capsys.readouterr().out
 
 
 def test_output_folder_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
@@ -260,7 +266,15 @@ def test_output_folder_is_checked_before_any_work(tmp_path, capsys, monkeypatch)
     target = tmp_path / "taken"
     target.write_text("a file")
     assert main(["compare", "--output", str(target)]) == 2
-    assert f"--output {target}: File exists" in capsys.readouterr().err
+    assert f"--output {target}: exists and is not a folder" in capsys.readouterr().err
+    if Path("/proc").is_dir():  # writable to no one, root included
+        assert main(["compare", "--output", "/proc/imgbalance-out"]) == 2
+        assert "'/proc' is not a writable folder" in capsys.readouterr().err
+    monkeypatch.undo()
+    # nothing is created when the run stops on another error
+    assert main(["compare", "--data", str(tmp_path / "missing"),
+                 "--output", str(tmp_path / "out" / "sub")]) == 2
+    assert not (tmp_path / "out").exists()
 
 
 def test_version_and_test_size_errors(tmp_path, capsys):
@@ -279,8 +293,14 @@ def test_version_and_test_size_errors(tmp_path, capsys):
         for i in range(n):
             Image.fromarray(rng.integers(0, 255, (12, 10), dtype=np.uint8)).save(
                 tmp_path / "four" / klass / f"{i}.png")
-    assert main(["compare", "--data", str(tmp_path / "four"), "--test-size", "0.9"]) == 2
-    assert "--test-size 0.9: class 'd' has no training image left" in capsys.readouterr().err
+    for ratio in ([], ["--imbalance-ratio", "2"]):  # checked before the long tail too
+        assert main(["compare", "--data", str(tmp_path / "four"), "--test-size", "0.9",
+                     *ratio]) == 2
+        assert "--test-size 0.9: class 'd' has no training image left" in capsys.readouterr().err
+    from imgbalance._cli import _ratio_str
+
+    assert [_ratio_str(r) for r in (1000.0, 10.2, 1.5, 100.0, 2.999)] == [
+        "1000", "10.2", "1.5", "100", "3"]
 
 
 def test_a_c_chosen_at_the_edge_of_the_grid_is_pointed_out(capsys):
@@ -288,4 +308,8 @@ def test_a_c_chosen_at_the_edge_of_the_grid_is_pointed_out(capsys):
     assert main(["compare", "--strategies", "none", "--C", "0.0001,0.0002"]) == 0
     assert "[C at the high end of --C: try larger values]" in capsys.readouterr().out
     assert main(["compare", "--strategies", "none", "--C", "0.0001,1,100000"]) == 0  # takes 1
+    assert "[C at" not in capsys.readouterr().out
+    # a tie (here every C at chance level) says nothing about where to go
+    assert main(["compare", "--strategies", "none", "--classifier", "ridge",
+                 "--C", "0.0001,0.0002"]) == 0
     assert "[C at" not in capsys.readouterr().out

@@ -686,6 +686,8 @@ def test_image_shape_reaches_every_image_step_left_unset(digits_lt):
         ({"param_grid": {"clf__c": [0.1]}}, "Did you mean 'clf__C' for 'clf__c'?"),
         ({"param_grid": {"resample__k_neigbors": [3]}},
          "Did you mean 'resample__k_neighbors' for 'resample__k_neigbors'?"),
+        ({"strategies": ["easy_ensemble"], "param_grid": {"clf__c": [0.1]}},
+         "Did you mean 'clf__C' for 'clf__c'?"),  # routed to the base estimator
     ],
 )
 def test_unknown_entries_suggest_the_key_meant(kwargs, hint):
@@ -698,3 +700,21 @@ def test_unknown_entries_without_a_close_key_get_no_hint():
     with pytest.raises(ValueError) as info:
         make_resampling_search(param_grid={"clf__foo": [1]})
     assert "Did you mean" not in str(info.value)
+
+
+def test_a_distribution_over_a_whole_step_still_builds_and_fits(digits_lt):
+    # the key hints once iterated over every step's candidates, and a
+    # distribution over whole "features" steps is not iterable
+    class Choice:
+        def __init__(self, items):
+            self.items = items
+
+        def rvs(self, random_state=None):
+            rng = np.random.default_rng(random_state if isinstance(random_state, int) else None)
+            return self.items[rng.integers(len(self.items))]
+
+    features = Choice([HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2)),
+                       ImageFlattener()])
+    search = make_resampling_search(["none"], search="randomized", n_iter=2, random_state=0,
+                                    param_grid={"features": features, "clf__C": [0.1]})
+    assert np.isfinite(search.fit(*digits_lt).best_score_)
