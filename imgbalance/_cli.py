@@ -101,7 +101,7 @@ def _float_list(text):
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}") from None
     if not values or any(not np.isfinite(v) or v <= 0 for v in values):
         raise argparse.ArgumentTypeError(f"expected positive numbers, got {text!r}")
-    return values
+    return list(dict.fromkeys(values))  # a repeated value would only be fitted again
 
 
 def _test_size(text):
@@ -264,14 +264,19 @@ def _load(args, log):
                 X_train, y_train, imbalance_ratio=ratio, class_order=order,
                 random_state=args.random_state,
             )
-        if caught:  # a class too small for its place shrank the head
+        shrunk = [w for w in caught if "make_long_tailed: class" in str(w.message)]
+        for w in caught:  # any other warning goes on as usual
+            if w not in shrunk:
+                warnings.warn(w.message, w.category, stacklevel=2)
+        if shrunk:  # a class too small for its place shrank the head
             after = np.bincount(y_train, minlength=len(names))
             head = int(order[0])
             limits = [names[c] for c in _limiting_classes(before, order, ratio, after[head])]
             which = ", ".join(map(repr, limits))
             which = f"classes {which} are" if len(limits) > 1 else f"class {which} is"
             log(
-                f"note: --imbalance-ratio {_ratio_str(ratio)}: {which} too small for the "
+                f"note: --imbalance-ratio {np.format_float_positional(ratio, trim='-')}: "
+                f"{which} too small for the "
                 f"profile, so class {names[head]!r} keeps only {after[head]} of its "
                 f"{before[head]} training images"
             )
@@ -280,14 +285,27 @@ def _load(args, log):
 
 def _check_output(path):
     """Refuse an ``--output`` that could not be written, without creating it."""
-    if path.exists() and not path.is_dir():
-        raise CLIError(f"--output {path}: exists and is not a folder")
-    parent = path
-    while not parent.exists():  # the nearest existing folder must be writable
-        parent = parent.parent
+    def is_entry(p):  # a dangling link or a link loop is an entry, not a free name
+        try:
+            p.lstat()
+        except FileNotFoundError:
+            return False
+        return True
+
+    try:
+        if is_entry(path) and not path.is_dir():
+            raise CLIError(f"--output {path}: exists and is not a folder")
+        parent = path
+        while not is_entry(parent):  # the nearest existing entry...
+            parent = parent.parent
+        if not parent.is_dir():  # ... must be a folder we can write in
+            raise CLIError(f"--output {path}: '{parent}' is not a folder")
+        name_max = os.pathconf(parent, "PC_NAME_MAX")
+    except OSError as exc:  # a name too long, a link loop, no permission
+        raise CLIError(f"--output {path}: {exc.strerror or exc}") from None
+    if any(len(os.fsencode(part)) > name_max for part in path.parts):
+        raise CLIError(f"--output {path}: a folder name is longer than {name_max} bytes")
     try:  # a real write (os.access says yes to root everywhere), undone at once
-        if not parent.is_dir():
-            raise NotADirectoryError
         os.rmdir(tempfile.mkdtemp(prefix=".imgbalance-", dir=parent))
     except OSError:
         raise CLIError(f"--output {path}: '{parent}' is not a writable folder") from None

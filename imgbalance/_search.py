@@ -200,6 +200,8 @@ def _route(key, steps, *, ensemble=False):
         )
     if not param:
         return key  # a whole step, swapped in every strategy
+    if hasattr(steps[step], "rvs"):
+        return key  # steps drawn from a distribution: the user pairs their parameters
     params = set()
     for candidate in steps[step]:
         if candidate is not None and not isinstance(candidate, str):  # not "passthrough"

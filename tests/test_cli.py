@@ -270,6 +270,11 @@ def test_output_folder_is_checked_before_any_work(tmp_path, capsys, monkeypatch)
     if Path("/proc").is_dir():  # writable to no one, root included
         assert main(["compare", "--output", "/proc/imgbalance-out"]) == 2
         assert "'/proc' is not a writable folder" in capsys.readouterr().err
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")  # not a free name
+    assert main(["compare", "--output", str(tmp_path / "dangling")]) == 2
+    assert "exists and is not a folder" in capsys.readouterr().err
+    assert main(["compare", "--output", str(tmp_path / ("a" * 300) / "out")]) == 2
+    assert "File name too long" in capsys.readouterr().err  # from the file system
     monkeypatch.undo()
     # nothing is created when the run stops on another error
     assert main(["compare", "--data", str(tmp_path / "missing"),
@@ -309,6 +314,10 @@ def test_a_c_chosen_at_the_edge_of_the_grid_is_pointed_out(capsys):
     assert "[C at the high end of --C: try larger values]" in capsys.readouterr().out
     assert main(["compare", "--strategies", "none", "--C", "0.0001,1,100000"]) == 0  # takes 1
     assert "[C at" not in capsys.readouterr().out
+    # a repeated C is fitted once, and an edge is still an edge
+    assert main(["compare", "--strategies", "none", "--C", "0.0001,0.0002,0.0002"]) == 0
+    out = capsys.readouterr().out
+    assert "C in [0.0001, 0.0002]" in out and "[C at the high end" in out
     # a tie (here every C at chance level) says nothing about where to go
     assert main(["compare", "--strategies", "none", "--classifier", "ridge",
                  "--C", "0.0001,0.0002"]) == 0

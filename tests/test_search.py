@@ -718,3 +718,11 @@ def test_a_distribution_over_a_whole_step_still_builds_and_fits(digits_lt):
     search = make_resampling_search(["none"], search="randomized", n_iter=2, random_state=0,
                                     param_grid={"features": features, "clf__C": [0.1]})
     assert np.isfinite(search.fit(*digits_lt).best_score_)
+    # with an entry that tunes the drawn step: the user pairs them, it is passed on
+    features = Choice([HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2)),
+                       HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2))])
+    search = make_resampling_search(
+        ["none"], search="randomized", n_iter=2, random_state=0,
+        param_grid={"features": features, "features__orientations": [6, 9], "clf__C": [0.1]},
+    )
+    assert np.isfinite(search.fit(*digits_lt).best_score_)
