@@ -265,9 +265,9 @@ def _load(args, log):
                 random_state=args.random_state,
             )
         shrunk = [w for w in caught if "make_long_tailed: class" in str(w.message)]
-        for w in caught:  # any other warning goes on as usual
+        for w in caught:  # any other warning goes on as usual, from where it was raised
             if w not in shrunk:
-                warnings.warn(w.message, w.category, stacklevel=2)
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
         if shrunk:  # a class too small for its place shrank the head
             after = np.bincount(y_train, minlength=len(names))
             head = int(order[0])
@@ -300,10 +300,12 @@ def _check_output(path):
             parent = parent.parent
         if not parent.is_dir():  # ... must be a folder we can write in
             raise CLIError(f"--output {path}: '{parent}' is not a folder")
-        name_max = os.pathconf(parent, "PC_NAME_MAX")
+        # Unix only; -1 means no limit
+        name_max = os.pathconf(parent, "PC_NAME_MAX") if hasattr(os, "pathconf") else -1
     except OSError as exc:  # a name too long, a link loop, no permission
-        raise CLIError(f"--output {path}: {exc.strerror or exc}") from None
-    if any(len(os.fsencode(part)) > name_max for part in path.parts):
+        where = f"'{exc.filename}': " if exc.filename else ""
+        raise CLIError(f"--output {path}: {where}{exc.strerror or exc}") from None
+    if name_max > 0 and any(len(os.fsencode(part)) > name_max for part in path.parts):
         raise CLIError(f"--output {path}: a folder name is longer than {name_max} bytes")
     try:  # a real write (os.access says yes to root everywhere), undone at once
         os.rmdir(tempfile.mkdtemp(prefix=".imgbalance-", dir=parent))

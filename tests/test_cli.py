@@ -275,6 +275,8 @@ def test_output_folder_is_checked_before_any_work(tmp_path, capsys, monkeypatch)
     assert "exists and is not a folder" in capsys.readouterr().err
     assert main(["compare", "--output", str(tmp_path / ("a" * 300) / "out")]) == 2
     assert "File name too long" in capsys.readouterr().err  # from the file system
+    assert main(["compare", "--output", str(target / "sub")]) == 2  # under a file
+    assert f"'{target / 'sub'}': Not a directory" in capsys.readouterr().err
     monkeypatch.undo()
     # nothing is created when the run stops on another error
     assert main(["compare", "--data", str(tmp_path / "missing"),
