@@ -8,7 +8,6 @@ on the rest, and prints a table of test-split scores.
 
 import argparse
 import json
-import math
 import os
 import sys
 import tempfile
@@ -18,7 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ._search import STRATEGIES, _hog_and_pixels, _pixel_weight, make_resampling_search
+from ._search import (
+    _FEATURES,
+    STRATEGIES,
+    _hog_and_pixels,
+    _pixel_weight,
+    make_resampling_search,
+)
 from ._version import __version__
 
 __all__ = ["main"]
@@ -154,7 +159,7 @@ def build_parser():
         "for a folder. The test split is never altered",
     )
     compare.add_argument(
-        "--features", choices=("hog", "pixels", "hog+pixels"), default="hog",
+        "--features", choices=_FEATURES, default="hog",
         help="HOG descriptors (default), standardised raw pixels, or both "
         "(HOG beside the min-max scaled pixels, weighted so that the two parts "
         "have similar norms: 0.5 for 28x28 greyscale images)",
@@ -204,6 +209,7 @@ def build_parser():
 
 def _load(args, log):
     from .datasets import load_fashion_mnist, load_image_folder, make_long_tailed
+    from .datasets._long_tail import _fractions, _head_size
 
     data = args.data
     if data == "digits":
@@ -258,20 +264,18 @@ def _load(args, log):
         order = np.arange(len(names))
         if data not in ("digits", "fashion-mnist"):
             order = np.argsort(-before, kind="stable")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UserWarning)
+        with warnings.catch_warnings():
+            # said below in command-line terms (class_order is no CLI option)
+            warnings.filterwarnings("ignore", "make_long_tailed: class", UserWarning)
             X_train, y_train = make_long_tailed(
                 X_train, y_train, imbalance_ratio=ratio, class_order=order,
                 random_state=args.random_state,
             )
-        shrunk = [w for w in caught if "make_long_tailed: class" in str(w.message)]
-        for w in caught:  # any other warning goes on as usual, from where it was raised
-            if w not in shrunk:
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-        if shrunk:  # a class too small for its place shrank the head
-            after = np.bincount(y_train, minlength=len(names))
-            head = int(order[0])
-            limits = [names[c] for c in _limiting_classes(before, order, ratio, after[head])]
+        after = np.bincount(y_train, minlength=len(names))
+        head = int(order[0])
+        if after[head] < before[head]:  # a class too small for its place shrank the head
+            fractions = _fractions(len(order), ratio, "exponential")
+            limits = [names[c] for c in _head_size(before, order, fractions)[1]]
             which = ", ".join(map(repr, limits))
             which = f"classes {which} are" if len(limits) > 1 else f"class {which} is"
             log(
@@ -311,17 +315,6 @@ def _check_output(path):
         os.rmdir(tempfile.mkdtemp(prefix=".imgbalance-", dir=parent))
     except OSError:
         raise CLIError(f"--output {path}: '{parent}' is not a writable folder") from None
-
-
-def _limiting_classes(counts, order, ratio, n_max):
-    """The classes whose size sets the head size ``n_max`` of the long tail."""
-    from .datasets._long_tail import _EPS, _fractions
-
-    fractions = _fractions(len(order), ratio, "exponential")
-    return [
-        int(c) for c, f in zip(order, fractions)
-        if c != order[0] and math.floor(counts[c] / f + _EPS) == n_max
-    ]
 
 
 def _ratio_str(ratio):

@@ -194,13 +194,31 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         )
         return self
 
-    def _fits(self, pixels_per_cell, cells_per_block):
-        """Whether one block of these cells fits in the fitted image shape."""
+    def _fitted_geometry(self):
+        """``(pixels_per_cell, cells_per_block)``, checked against the fit.
+
+        Parameters changed after fit (``set_params``) that no longer give
+        ``n_features_out_`` features per image are a ValueError, not numpy's
+        broadcast error when the features are written.
+        """
+        pixels_per_cell, cells_per_block = self._geometry()
         try:
-            check_hog_geometry(self.image_shape_[:2], pixels_per_cell, cells_per_block)
-        except ValueError:
-            return False
-        return True
+            n_features = hog_n_features(
+                self.image_shape_[:2],
+                orientations=self.orientations,
+                pixels_per_cell=pixels_per_cell,
+                cells_per_block=cells_per_block,
+            )
+        except ValueError:  # a block no longer fits in the images
+            n_features = None
+        if n_features != self.n_features_out_:
+            raise ValueError(
+                f"{type(self).__name__}'s parameters were changed after fit: on "
+                f"images of shape {self.image_shape_} they no longer give "
+                f"n_features_out_={self.n_features_out_} features per image. "
+                "Call fit again."
+            )
+        return pixels_per_cell, cells_per_block
 
     @property
     def _n_features_out(self):
@@ -224,7 +242,7 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "n_features_out_")
         _check_feature_names_in(self, input_features, generate_names=False)
-        (c_row, c_col), (b_row, b_col) = self._geometry()
+        (c_row, c_col), (b_row, b_col) = self._fitted_geometry()
         h, w = self.image_shape_[:2]
         names = [
             f"hog_block{r}_{c}_cell{i}_{j}_orient{k}"
@@ -234,12 +252,6 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
             for j in range(b_col)
             for k in range(self.orientations)
         ]
-        if len(names) != self.n_features_out_:
-            raise ValueError(
-                f"{type(self).__name__}'s parameters were changed after fit: they no "
-                f"longer give n_features_out_={self.n_features_out_} features per "
-                "image. Call fit again."
-            )
         return np.asarray(names, dtype=object)
 
     def transform(self, X):
@@ -259,20 +271,7 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "n_features_out_")
         _, images, _ = validate_images(self, X, reset=False)
         self._check_images(images)
-        pixels_per_cell, cells_per_block = self._geometry()
-        n_features = hog_n_features(
-            self.image_shape_[:2],
-            orientations=self.orientations,
-            pixels_per_cell=pixels_per_cell,
-            cells_per_block=cells_per_block,
-        ) if self._fits(pixels_per_cell, cells_per_block) else None
-        if n_features != self.n_features_out_:
-            raise ValueError(
-                f"{type(self).__name__}'s parameters were changed after fit: on "
-                f"images of shape {self.image_shape_} they no longer give "
-                f"n_features_out_={self.n_features_out_} features per image. "
-                "Call fit again."
-            )
+        pixels_per_cell, cells_per_block = self._fitted_geometry()
         kernel = partial(
             hog_batch,
             orientations=self.orientations,

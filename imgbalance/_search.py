@@ -112,11 +112,11 @@ def _raw_input_keys(step, prefix=""):
     return keys
 
 
-def _has_param(candidate, param):
-    """Whether a step candidate (estimator or "passthrough") has ``param``, deep."""
-    if candidate is None or isinstance(candidate, str):
-        return False
-    return param in candidate.get_params(deep=True)
+def _candidate_params(candidate):
+    """The (deep) parameter names of a step candidate; none for "passthrough"."""
+    if not hasattr(candidate, "get_params"):
+        return set()
+    return set(candidate.get_params(deep=True))
 
 
 def _split_by_candidate(grid):
@@ -139,10 +139,8 @@ def _split_by_candidate(grid):
                 continue
             groups = {}  # taken sub-keys -> candidates, in candidate order
             for candidate in candidates:
-                taken = tuple(
-                    key for key in subkeys
-                    if _has_param(candidate, key[len(step) + 2:])
-                )
+                params = _candidate_params(candidate)
+                taken = tuple(key for key in subkeys if key[len(step) + 2:] in params)
                 groups.setdefault(taken, []).append(candidate)
             for taken, members in groups.items():
                 split = {k: v for k, v in g.items() if k not in subkeys or k in taken}
@@ -160,8 +158,7 @@ def _known_keys(strategy_steps):
             if hasattr(candidates, "rvs"):  # a distribution over whole steps
                 continue
             for candidate in candidates:
-                if hasattr(candidate, "get_params"):
-                    known.update(f"{name}__{p}" for p in candidate.get_params(deep=True))
+                known.update(f"{name}__{p}" for p in _candidate_params(candidate))
     # clf__estimator__C is also reachable as clf__C (routed to the base estimator)
     known.update("clf__" + k[len("clf__estimator__"):] for k in list(known)
                  if k.startswith("clf__estimator__"))
@@ -202,10 +199,7 @@ def _route(key, steps, *, ensemble=False):
         return key  # a whole step, swapped in every strategy
     if hasattr(steps[step], "rvs"):
         return key  # steps drawn from a distribution: the user pairs their parameters
-    params = set()
-    for candidate in steps[step]:
-        if candidate is not None and not isinstance(candidate, str):  # not "passthrough"
-            params.update(candidate.get_params(deep=True))
+    params = set().union(*map(_candidate_params, steps[step]))
     if param in params:
         return key
     if ensemble and step == "clf" and f"estimator__{param}" in params:
@@ -604,7 +598,8 @@ def make_resampling_search(
         grids.extend(_split_by_candidate(grid))
     unused = [key for key in param_grid if key not in used]
     if unused:
-        hints = [_did_you_mean(key, _known_keys(strategy_steps)) for key in unused]
+        known = _known_keys(strategy_steps)
+        hints = [_did_you_mean(key, known) for key in unused]
         hints = " ".join(h for h in hints if h)
         raise ValueError(
             f"param_grid entries {unused} set a parameter that no step of the "

@@ -368,6 +368,7 @@ def load_image_folder(
     }
     outside.extend(class_dirs[i].path for i in sorted(overlapping))
     class_dirs = [entry for i, entry in enumerate(class_dirs) if i not in overlapping]
+    reals = [real for i, real in enumerate(reals) if i not in overlapping]
     if not class_dirs:
         if outside:
             _warn_outside(outside, root)
@@ -379,7 +380,6 @@ def load_image_folder(
 
     class_names = [entry.name for entry in class_dirs]
     files, labels = [], []
-    reals = [os.path.realpath(entry.path) for entry in class_dirs]
     for index, entry in enumerate(class_dirs):
         ignored = len(outside)
         others = reals[:index] + reals[index + 1:]

@@ -30,6 +30,18 @@ def _fractions(n_classes, imbalance_ratio, profile):
 _EPS = 1e-9
 
 
+def _head_size(counts, order, fractions):
+    """``(n_max, limiting)``: the largest head size every class can follow.
+
+    ``counts[c]`` is the size of class ``c``, ``order`` the classes from head
+    to tail and ``fractions`` their shares of ``n_max``; ``limiting`` lists
+    the classes (in ``order``) whose size sets ``n_max``.
+    """
+    capacity = [math.floor(counts[c] / f + _EPS) for c, f in zip(order, fractions)]
+    n_max = min(capacity)
+    return n_max, [int(c) for c, cap in zip(order, capacity) if cap == n_max]
+
+
 def _target_counts(fractions, n_max):
     """Number of samples to keep at each class position."""
     return [max(1, math.floor(n_max * f + _EPS)) for f in fractions]
@@ -173,15 +185,9 @@ def make_long_tailed(
     # the largest head size that every class can follow (the class size for
     # balanced input): the profile, hence the ratio, then holds exactly
     fractions = _fractions(labels.size, imbalance_ratio, profile)
-    n_max = min(
-        math.floor(counts[class_index] / f + _EPS) for class_index, f in zip(order, fractions)
-    )
+    n_max, limits = _head_size(counts, order, fractions)
     head = int(counts[order[0]])
     if n_max < head:
-        limits = [
-            class_index for class_index, f in zip(order, fractions)
-            if math.floor(counts[class_index] / f + _EPS) == n_max
-        ]
         names = ", ".join(f"{labels[i].item()!r} ({counts[i]} samples)" for i in limits)
         warnings.warn(
             f"make_long_tailed: class {names} is too small for its place in the "
