@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
 from imgbalance import make_resampling_search  # noqa: E402
-from imgbalance._cli import FASHION_MNIST_CLASSES  # noqa: E402
+from imgbalance.cli._cli import FASHION_MNIST_CLASSES  # noqa: E402
 from imgbalance.datasets import load_fashion_mnist, make_long_tailed  # noqa: E402
 
 

@@ -7,7 +7,7 @@ run, times for ``pixels_per_cell`` in (4, 4) and (7, 7), 9 orientations,
 (a) ``np.stack([skimage.feature.hog(x, ...) for x in X])``;
 (b) ``imgbalance.HOGTransformer(..., n_jobs=n).fit_transform(X)`` for
     ``n_jobs`` in (1, 2) -- or, if ``HOGTransformer`` cannot be imported,
-    ``imgbalance._hog.hog_batch`` over chunks of ``DEFAULT_CHUNK_SIZE``
+    ``imgbalance.feature_extraction._hog.hog_batch`` over chunks of ``DEFAULT_CHUNK_SIZE``
     (the path used is printed);
 
 and prints seconds (best of ``--repeat`` runs for (b)), images/s, the
@@ -46,7 +46,7 @@ def make_batched(ppc, n_jobs):
     try:
         from imgbalance import HOGTransformer
     except Exception as exc:  # not written yet, or broken
-        from imgbalance import _hog
+        from imgbalance.feature_extraction import _hog
 
         def run(X):
             out = np.empty(

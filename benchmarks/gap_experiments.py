@@ -72,7 +72,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.svm import LinearSVC
 
 from imgbalance import HOGTransformer
-from imgbalance._search import _hog_and_pixels
+from imgbalance.search._search import _hog_and_pixels
 from imgbalance.augmentation import AugmentationOverSampler
 
 SEED = 0

@@ -7,13 +7,11 @@ with random affine augmentation inside ``fit``, and run any
 imbalanced-learn sampler on image arrays.
 """
 
-from ._hog_transformer import HOGTransformer
-from ._image_resampler import ImageResampler
-from ._reshape import ImageFlattener, ImageReshaper
-from ._search import STRATEGIES, describe_strategy, make_resampling_search
 from ._version import __version__
-from . import datasets  # noqa: F401  (imgbalance.datasets on import)
-from .augmentation import AugmentationOverSampler
+from .feature_extraction import HOGTransformer, ImageFlattener, ImageReshaper
+from .sampling import AugmentationOverSampler, ImageResampler
+from .search import STRATEGIES, describe_strategy, make_resampling_search
+from . import augmentation, datasets  # noqa: F401  (imgbalance.datasets on import)
 
 __all__ = [
     "AugmentationOverSampler",

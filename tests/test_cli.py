@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from imgbalance._cli import build_parser, main
-from imgbalance._search import STRATEGIES
+from imgbalance.cli._cli import build_parser, main
+from imgbalance import STRATEGIES
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,7 @@ def test_ridge_searches_alpha_as_one_over_c(tmp_path):
 
 
 def test_imbalance_ratio_alters_the_training_part_only():
-    from imgbalance._cli import _load
+    from imgbalance.cli._cli import _load
 
     parts = {}
     for ratio in ("1", "20"):
@@ -257,7 +257,7 @@ def test_folder_long_tail_follows_the_classes_own_sizes(tmp_path, capsys):
 
 def test_output_folder_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
     # it used to fail only after every search, when writing the results
-    import imgbalance._cli as cli
+    import imgbalance.cli._cli as cli
 
     def no_loading(*args):
         raise AssertionError("data loaded before --output was checked")
@@ -304,7 +304,7 @@ def test_version_and_test_size_errors(tmp_path, capsys):
         assert main(["compare", "--data", str(tmp_path / "four"), "--test-size", "0.9",
                      *ratio]) == 2
         assert "--test-size 0.9: class 'd' has no training image left" in capsys.readouterr().err
-    from imgbalance._cli import _ratio_str
+    from imgbalance.cli._cli import _ratio_str
 
     assert [_ratio_str(r) for r in (1000.0, 10.2, 1.5, 100.0, 2.999)] == [
         "1000", "10.2", "1.5", "100", "3"]

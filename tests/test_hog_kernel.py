@@ -1,4 +1,4 @@
-"""Tests for the batched HOG kernel ``imgbalance._hog``.
+"""Tests for the batched HOG kernel ``imgbalance.feature_extraction._hog``.
 
 The independent reference is ``skimage.feature.hog`` called once per image;
 the kernel is expected to match it bit for bit.
@@ -18,7 +18,7 @@ skimage_data = pytest.importorskip("skimage.data")
 
 def _load_kernel():
     try:
-        from imgbalance import _hog
+        from imgbalance.feature_extraction import _hog
     except ImportError:  # package __init__ not there yet: load the file itself
         path = Path(__file__).resolve().parents[1] / "imgbalance" / "_hog.py"
         spec = importlib.util.spec_from_file_location("imgbalance_hog_standalone", path)

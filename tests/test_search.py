@@ -27,7 +27,7 @@ from sklearn.model_selection import (
 )
 from sklearn.svm import SVC, LinearSVC
 
-import imgbalance._hog_transformer as hog_module
+import imgbalance.feature_extraction._hog_transformer as hog_module
 from imgbalance import (
     STRATEGIES,
     AugmentationOverSampler,

@@ -1,6 +1,18 @@
-"""Image augmentation: a batched affine warp kernel and an augmenting over-sampler."""
+"""Image augmentation kernels: a batched affine warp and Keras-style random transforms.
 
-from ._sampler import AugmentationOverSampler
+``imgbalance.augmentation.AugmentationOverSampler`` is the sampler of
+:mod:`imgbalance.sampling`, re-exported here where earlier releases kept it.
+"""
+
 from ._warp import warp_affine
 
 __all__ = ["AugmentationOverSampler", "warp_affine"]
+
+
+def __getattr__(name):
+    # Lazily, so that the kernels never import the sampler (which imports them).
+    if name == "AugmentationOverSampler":
+        from ..sampling import AugmentationOverSampler
+
+        return AugmentationOverSampler
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

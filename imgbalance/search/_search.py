@@ -16,10 +16,10 @@ from sklearn.pipeline import Pipeline as SkPipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.svm import LinearSVC
 
-from ._hog import hog_n_features
-from ._hog_transformer import HOGTransformer
-from ._reshape import ImageFlattener
-from .augmentation import AugmentationOverSampler
+from ..feature_extraction._hog import hog_n_features
+from ..feature_extraction import HOGTransformer
+from ..feature_extraction import ImageFlattener
+from ..sampling import AugmentationOverSampler
 
 __all__ = ["STRATEGIES", "describe_strategy", "make_resampling_search"]
 

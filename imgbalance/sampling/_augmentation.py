@@ -12,7 +12,7 @@ from .._compat import Interval, StrOptions
 from .._parallel import chunk_slices, effective_chunk_jobs, map_chunks
 from .._validation import check_range_pair, restore_layout, validate_sampler_input
 from .._warnings import warn_caller
-from ._augment import apply_augmentation, draw_augmentation
+from ..augmentation._augment import apply_augmentation, draw_augmentation
 
 __all__ = ["AugmentationOverSampler"]
 

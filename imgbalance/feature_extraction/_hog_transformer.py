@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
+from .._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
 from ._hog import (
     DEFAULT_CHUNK_SIZE,
     check_hog_geometry,
@@ -15,8 +15,8 @@ from ._hog import (
     hog_n_features,
     hog_output_dtype,
 )
-from ._parallel import chunk_slices, map_chunks
-from ._validation import check_int_pair, reject_bool, validate_images
+from .._parallel import chunk_slices, map_chunks
+from .._validation import check_int_pair, reject_bool, validate_images
 
 __all__ = ["HOGTransformer"]
 

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ._search import (
+from ..search._search import (
     _FEATURES,
     STRATEGIES,
     _hog_and_pixels,
     _pixel_weight,
     make_resampling_search,
 )
-from ._version import __version__
+from .._version import __version__
 
 __all__ = ["main"]
 
@@ -208,8 +208,8 @@ def build_parser():
 
 
 def _load(args, log):
-    from .datasets import load_fashion_mnist, load_image_folder, make_long_tailed
-    from .datasets._long_tail import _fractions, _head_size
+    from ..datasets import load_fashion_mnist, load_image_folder, make_long_tailed
+    from ..datasets._long_tail import _fractions, _head_size
 
     data = args.data
     if data == "digits":
@@ -470,7 +470,7 @@ def compare(args):
     from imblearn.over_sampling import SMOTE
     from sklearn.exceptions import ConvergenceWarning
 
-    from ._hog_transformer import HOGTransformer
+    from ..feature_extraction import HOGTransformer
 
     log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
     start = time.perf_counter()

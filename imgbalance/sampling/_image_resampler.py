@@ -5,10 +5,10 @@ from imblearn.base import BaseSampler
 from imblearn.over_sampling import RandomOverSampler
 from sklearn.base import clone
 
-from ._compat import HasMethods
-from ._dtypes import rint_to_dtype
-from ._validation import restore_layout, validate_sampler_input
-from .augmentation import AugmentationOverSampler
+from .._compat import HasMethods
+from .._dtypes import rint_to_dtype
+from .._validation import restore_layout, validate_sampler_input
+from ._augmentation import AugmentationOverSampler
 
 __all__ = ["ImageResampler"]
 

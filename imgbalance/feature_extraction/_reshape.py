@@ -4,8 +4,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import _check_feature_names_in, _fit_context
-from ._validation import validate_images
+from .._compat import _check_feature_names_in, _fit_context
+from .._validation import validate_images
 
 __all__ = ["ImageFlattener", "ImageReshaper"]
 
