@@ -72,7 +72,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.svm import LinearSVC
 
 from imgbalance import HOGTransformer
-from imgbalance.search._search import _hog_and_pixels
+from imgbalance.feature_extraction import make_hog_and_pixels
 from imgbalance.augmentation import AugmentationOverSampler
 
 SEED = 0
@@ -125,7 +125,7 @@ def main(features="hog"):
 
     hog = HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2), n_jobs=-1)
     if features == "hog+pixels":  # the union of make_resampling_search(features="hog+pixels")
-        hog = _hog_and_pixels(hog)
+        hog = make_hog_and_pixels(hog)
     hog.fit(X_lt)
     F_lt, F_bal, F_test = hog.transform(X_lt), hog.transform(X_bal), hog.transform(X_test)
     chi2 = AdditiveChi2Sampler(sample_steps=2)

@@ -17,13 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..search._search import (
-    _FEATURES,
-    STRATEGIES,
-    _hog_and_pixels,
-    _pixel_weight,
-    make_resampling_search,
-)
+from ..feature_extraction import hog_pixel_weight, make_hog_and_pixels
+from ..search import DEFAULT_C_GRID, FEATURES, STRATEGIES, default_classifier, make_resampling_search
 from .._version import __version__
 
 __all__ = ["main"]
@@ -159,7 +154,7 @@ def build_parser():
         "for a folder. The test split is never altered",
     )
     compare.add_argument(
-        "--features", choices=_FEATURES, default="hog",
+        "--features", choices=FEATURES, default="hog",
         help="HOG descriptors (default), standardised raw pixels, or both "
         "(HOG beside the min-max scaled pixels, weighted so that the two parts "
         "have similar norms: 0.5 for 28x28 greyscale images)",
@@ -178,7 +173,7 @@ def build_parser():
         help="the classifier of every strategy (default: linear-svc)",
     )
     compare.add_argument(
-        "--C", dest="C", type=_float_list, default=[0.003, 0.01, 0.03], metavar="LIST",
+        "--C", dest="C", type=_float_list, default=list(DEFAULT_C_GRID), metavar="LIST",
         help="comma-separated regularisation values searched for every strategy "
         "(C, or alpha = 1/C for ridge; default: 0.003,0.01,0.03)",
     )
@@ -360,10 +355,9 @@ def _hog_cell(image_shape, requested):
 
 def _classifier(name, random_state):
     from sklearn.linear_model import LogisticRegression, RidgeClassifier
-    from sklearn.svm import LinearSVC
 
     if name == "linear-svc":
-        return LinearSVC(dual=True, tol=1e-3, max_iter=300, random_state=random_state), "C"
+        return default_classifier(random_state), "C"
     if name == "logistic-regression":
         return LogisticRegression(max_iter=1000), "C"
     return RidgeClassifier(), "alpha"
@@ -498,8 +492,8 @@ def compare(args):
         features = HOGTransformer(pixels_per_cell=(cell, cell), cells_per_block=(2, 2))
         described = f"HOG, {cell}x{cell}-pixel cells, 2x2-cell blocks"
         if args.features == "hog+pixels":
-            weight = _pixel_weight(X_train.shape[1:], (cell, cell))
-            features = _hog_and_pixels(features, pixel_weight=weight)
+            weight = hog_pixel_weight(X_train.shape[1:], (cell, cell))
+            features = make_hog_and_pixels(features, pixel_weight=weight)
             described += f", beside the min-max scaled pixels weighted {weight:.3g}"
     else:
         features = "pixels"

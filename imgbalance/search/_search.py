@@ -1,7 +1,6 @@
 """A ready-made search over resampling strategies for image classification."""
 
 import difflib
-import math
 import numbers
 from collections.abc import Mapping
 
@@ -13,13 +12,10 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 from sklearn.pipeline import Pipeline as SkPipeline
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
-from sklearn.svm import LinearSVC
+from sklearn.preprocessing import StandardScaler
 
-from ..feature_extraction._hog import hog_n_features
-from ..feature_extraction import HOGTransformer
-from ..feature_extraction import ImageFlattener
-from ..sampling import AugmentationOverSampler
+from ..feature_extraction import HOGTransformer, ImageFlattener, make_hog_and_pixels
+from ._defaults import DEFAULT_C_GRID, FEATURES, default_augmentation, default_classifier
 
 __all__ = ["STRATEGIES", "describe_strategy", "make_resampling_search"]
 
@@ -34,9 +30,6 @@ STRATEGIES = (
     "easy_ensemble",
 )
 
-_DEFAULT_C = [0.003, 0.01, 0.03]
-
-
 def _grid_values(key, values, search):
     """The candidate values of one ``param_grid`` entry, as the search wants them."""
     if search == "randomized" and hasattr(values, "rvs"):
@@ -48,26 +41,6 @@ def _grid_values(key, values, search):
             f"got {values!r}. Wrap a single value in a list."
         )
     return list(values)
-
-
-def _default_classifier(random_state):
-    # The dual coordinate-descent solver of liblinear converges in a few
-    # passes on normalised HOG descriptors at the small C values that score
-    # best on them, faster there than the primal solver.  tol=1e-3 and
-    # max_iter=300 bound the time of fits at large C, which converge slowly
-    # (and scored lower in benchmarks/bench_search.py); raise max_iter when
-    # searching large C.
-    return LinearSVC(dual=True, tol=1e-3, max_iter=300, random_state=random_state)
-
-
-def _default_augmentation(random_state):
-    return AugmentationOverSampler(
-        rotation_range=10,
-        width_shift_range=0.1,
-        height_shift_range=0.1,
-        zoom_range=0.1,
-        random_state=random_state,
-    )
 
 
 def _with_random_state(estimator, random_state):
@@ -207,46 +180,6 @@ def _route(key, steps, *, ensemble=False):
     return None
 
 
-#: Weight of the min-max scaled pixels beside the HOG descriptor in
-#: ``features="hog+pixels"``: on 28x28 Fashion-MNIST images (the reference
-#: shape) with (4, 4) cells and (2, 2) blocks it gives the two parts about the
-#: same Euclidean norm (about 6).
-_PIXEL_WEIGHT = 0.5
-_PIXEL_WEIGHT_SHAPE, _PIXEL_WEIGHT_CELL = (28, 28), (4, 4)
-_FEATURES = ("hog", "pixels", "hog+pixels")
-
-
-def _pixel_weight(image_shape, pixels_per_cell, cells_per_block=(2, 2)):
-    """:data:`_PIXEL_WEIGHT` carried over to images of another shape.
-
-    The HOG part's norm grows as the square root of its number of blocks
-    (each block is normalised; colour images give one descriptor), the
-    pixel part's as the square root of ``h * w * c``: the returned weight
-    keeps their ratio what it is for the reference shape and cells, where
-    it is :data:`_PIXEL_WEIGHT`.
-    """
-
-    def blocks(image_hw, cell):  # HOG features per orientation and block cell
-        return hog_n_features(image_hw, orientations=1, pixels_per_cell=cell,
-                              cells_per_block=cells_per_block)
-
-    hog_ratio = blocks(image_shape[:2], pixels_per_cell) / blocks(
-        _PIXEL_WEIGHT_SHAPE, _PIXEL_WEIGHT_CELL
-    )
-    pixel_ratio = math.prod(image_shape) / math.prod(_PIXEL_WEIGHT_SHAPE)
-    return _PIXEL_WEIGHT * math.sqrt(hog_ratio / pixel_ratio)
-
-
-def _hog_and_pixels(hog, image_shape=None, pixel_weight=_PIXEL_WEIGHT):
-    """``FeatureUnion`` of ``hog`` and the pixels min-max scaled to [0, pixel_weight]."""
-    pixels = SkPipeline(
-        [("flatten", ImageFlattener(image_shape=image_shape)), ("minmax", MinMaxScaler())]
-    )
-    return FeatureUnion(
-        [("hog", hog), ("pixels", pixels)], transformer_weights={"pixels": pixel_weight}
-    )
-
-
 def _features_steps(features, image_shape):
     """The ``features`` and ``scale`` steps of the pipeline."""
     if isinstance(features, str):
@@ -255,16 +188,16 @@ def _features_steps(features, image_shape):
                 pixels_per_cell=(4, 4), cells_per_block=(2, 2), image_shape=image_shape
             )
             if features == "hog+pixels":
-                return _hog_and_pixels(hog, image_shape), "passthrough"
+                return make_hog_and_pixels(hog, image_shape=image_shape), "passthrough"
             return hog, "passthrough"
         if features == "pixels":
             return ImageFlattener(image_shape=image_shape), StandardScaler()
         raise ValueError(
-            f"features must be one of {_FEATURES} or a transformer; got {features!r}."
+            f"features must be one of {FEATURES} or a transformer; got {features!r}."
         )
     if not hasattr(features, "fit") or not hasattr(features, "transform"):
         raise TypeError(
-            f"features must be one of {_FEATURES} or a transformer with fit and "
+            f"features must be one of {FEATURES} or a transformer with fit and "
             f"transform; got {type(features).__name__}."
         )
     return _with_image_shape(clone(features), image_shape), "passthrough"
@@ -508,14 +441,14 @@ def make_resampling_search(
             f"random_state must be an int (it seeds folds, samplers and classifier); got {random_state!r}."
         )
 
-    default_classifier = classifier is None
+    uses_default = classifier is None
     classifier = (
-        _default_classifier(random_state)
-        if default_classifier
+        default_classifier(random_state)
+        if uses_default
         else _with_random_state(classifier, random_state)
     )
     if param_grid is None:
-        param_grid = {"clf__C": list(_DEFAULT_C)} if default_classifier else {}
+        param_grid = {"clf__C": list(DEFAULT_C_GRID)} if uses_default else {}
     if not isinstance(param_grid, Mapping):
         raise TypeError(
             "param_grid must be a dict of grid entries added to every strategy, "
@@ -535,7 +468,7 @@ def make_resampling_search(
             "strategy, which sets class_weight='balanced': drop one of them."
         )
     augmentation = _with_random_state(
-        augmentation if augmentation is not None else _default_augmentation(random_state),
+        augmentation if augmentation is not None else default_augmentation(random_state),
         random_state,
     )
     augmentation = _with_image_shape(augmentation, image_shape)
