@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._version import __version__
+from .. import __version__
 from ..search import DEFAULT_C_GRID, FEATURES, STRATEGIES
 
 __all__ = ["CLASSIFIERS", "build_parser"]

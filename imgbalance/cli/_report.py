@@ -11,7 +11,7 @@ import numpy as np
 
 from ._errors import CLIError
 
-__all__ = ["check_output", "print_summary", "ratio_str", "scores", "jsonable",
+__all__ = ["check_output", "jsonable", "print_summary", "ratio_str", "scores",
            "write_outputs"]
 
 
@@ -51,6 +51,7 @@ def ratio_str(ratio):
 
 
 def scores(y_true, y_pred):
+    """The test-split scores of one strategy (a row of the table)."""
     from imblearn.metrics import geometric_mean_score
     from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 
@@ -65,6 +66,7 @@ def scores(y_true, y_pred):
 
 
 def jsonable(params):
+    """Search parameters as JSON values (estimators by their one-line repr)."""
     out = {}
     for key, value in params.items():
         if hasattr(value, "get_params"):
@@ -96,6 +98,7 @@ def _table(rows):
 
 
 def write_outputs(outdir, rows, best, y_test, y_best, names, log):
+    """results.json, results.csv, best_pipeline.joblib and the PNG plots in ``outdir``."""
     import csv
 
     import joblib
