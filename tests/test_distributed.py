@@ -95,9 +95,9 @@ def test_chunk_threads_drop_to_one_in_threaded_workers():
     # imgbalance's own check
     from imgbalance._parallel import effective_chunk_jobs
 
-    # (dashboard_address=None would still bind port 8787)
+    # (dashboard_address=None would still bind port 8787; an in-process
+    # cluster takes no host)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                                  silence_logs=50) as cluster:
+                                  dashboard_address="127.0.0.1:0", silence_logs=50) as cluster:
         with distributed.Client(cluster) as client:
             assert client.submit(effective_chunk_jobs, 2, 10).result() == 1
