@@ -378,5 +378,5 @@ def _fetch_split(kind, data_home, download):
         cache = Path(get_data_home(data_home)) / _SUBFOLDER
         directory = _locate(names, [Path(SYSTEM_DATA_DIR), cache], cache, download,
                             enable="pass download_if_missing=True",
-                            places="data_home (scikit-learn's data home)")
+                            places=f"the {_SUBFOLDER} folder of data_home")
     return _read_split(directory, names)
