@@ -10,8 +10,28 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from imgbalance.cli._cli import build_parser, main
 from imgbalance import STRATEGIES
+from imgbalance.cli import build_parser, main
+
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
+def _error_run(argv, capsys):
+    """``(exit status, stderr)`` of ``main(argv)`` run in-process.
+
+    argparse reports a bad argument by raising ``SystemExit(2)``; ``main``
+    returns 2 for the errors it reports itself.  Either way: one line on
+    stderr, no traceback.
+    """
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("imgbalance")
+    return code, err
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +69,45 @@ def test_table_and_report_are_printed(capsys):
     assert main(["compare", "--strategies", "none,class_weight", "--C", "0.1"]) == 0
     out = capsys.readouterr().out
     assert "[1/2] none" in out and "[2/2] class_weight" in out
-    # the settings the command chose for these images are shown, not guessed
-    assert "features: HOG, 2x2-pixel cells, 2x2-cell blocks; linear-svc with C in [0.1]" in out
+    # the settings the command chose for these images are shown, not guessed;
+    # HOG beside the pixels is the default
+    assert ("features: HOG, 2x2-pixel cells, 2x2-cell blocks, beside the min-max scaled "
+            "pixels weighted 0.875; linear-svc with C in [0.1]") in out
     assert "SMOTE k_neighbors" not in out  # no smote strategy here
     assert "worst recall" in out
     assert "best strategy (by cross-validated balanced accuracy)" in out
     assert "avg / total" in out  # classification_report_imbalanced
 
 
-def test_help_lists_every_option():
+def test_help_lists_every_option(capsys):
     help_text = build_parser()._subparsers._group_actions[0].choices["compare"].format_help()
     for option in ("--data", "--imbalance-ratio", "--features", "--strategies", "--classifier",
                    "--cv", "--n-jobs", "--random-state", "--output", "--C", "--image-size"):
         assert option in help_text
-    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--help"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0 and "--imbalance-ratio" in result.stdout
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--help"])
+    assert exit_info.value.code == 0 and "--imbalance-ratio" in capsys.readouterr().out
+
+
+def test_python_m_imgbalance_reports_errors_in_one_line():
+    # the one real subprocess: ``python -m imgbalance`` passes main's status on
+    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--data",
+                             "/no/such/folder"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "imgbalance: error: --data: '/no/such/folder' is neither 'digits', "
+        "'fashion-mnist' nor an existing folder")
+
+
+@pytest.mark.parametrize("features, step", [("hog", "HOGTransformer"),
+                                            ("pixels", "StandardScaler")])
+def test_features_option_chooses_the_feature_step(tmp_path, features, step):
+    code = main(["compare", "--features", features, "--strategies", "none", "--C", "0.1",
+                 "--quiet", "--output", str(tmp_path)])
+    assert code == 0
+    pipeline = joblib.load(tmp_path / "best_pipeline.joblib")
+    assert step in repr(pipeline)
+    assert "FeatureUnion" not in repr(pipeline)
 
 
 @pytest.mark.parametrize(
@@ -88,12 +131,10 @@ def test_help_lists_every_option():
         (["compare", "--random-state", "-1"], "expected a seed in [0, 2**32 - 1]"),
     ],
 )
-def test_bad_arguments_give_one_line_errors(argv, message):
-    result = subprocess.run([sys.executable, "-m", "imgbalance", *argv],
-                            capture_output=True, text=True)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+def test_bad_arguments_give_one_line_errors(argv, message, capsys):
+    code, err = _error_run(argv, capsys)
+    assert code == 2
+    assert message in err
 
 
 def _image_folder(root, sizes=(12, 10), n=(14, 6)):
@@ -118,15 +159,13 @@ def test_folder_of_images(tmp_path, capsys):
     assert results["class_names"] == ["cats", "dogs"]
 
 
-def test_corrupt_image_is_a_one_line_error(tmp_path):
+def test_corrupt_image_is_a_one_line_error(tmp_path, capsys):
     root = _image_folder(tmp_path / "data")
     (root / "dogs" / "broken.png").write_bytes(b"not a png")
-    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--data", str(root)],
-                            capture_output=True, text=True)
-    assert result.returncode == 2
-    assert "broken.png" in result.stderr and "--skip-unreadable" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    code, err = _error_run(["compare", "--data", str(root), "--quiet"], capsys)
+    assert code == 2
+    assert "broken.png" in err and "--skip-unreadable" in err
+    assert len(err.strip().splitlines()) == 1
     # skipped on request, with a warning naming the file
     with pytest.warns(UserWarning, match="broken.png"):
         code = main(["compare", "--data", str(root), "--skip-unreadable", "--strategies",
@@ -134,13 +173,12 @@ def test_corrupt_image_is_a_one_line_error(tmp_path):
     assert code == 0
 
 
-def test_images_of_different_sizes_name_the_option(tmp_path):
+def test_images_of_different_sizes_name_the_option(tmp_path, capsys):
     root = _image_folder(tmp_path / "data")
     Image.fromarray(np.zeros((5, 7), dtype=np.uint8)).save(root / "cats" / "small.png")
-    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--data", str(root)],
-                            capture_output=True, text=True)
-    assert result.returncode == 2
-    assert "pass --image-size H W" in result.stderr and "image_size=" not in result.stderr
+    code, err = _error_run(["compare", "--data", str(root)], capsys)
+    assert code == 2
+    assert "pass --image-size H W" in err and "image_size=" not in err
 
 
 def test_results_are_ranked_by_cv_score_and_scored_on_the_test_split(digits_run):
@@ -166,12 +204,12 @@ def test_ridge_searches_alpha_as_one_over_c(tmp_path):
 
 
 def test_imbalance_ratio_alters_the_training_part_only():
-    from imgbalance.cli._cli import _load
+    from imgbalance.cli._load import load_data
 
     parts = {}
     for ratio in ("1", "20"):
         args = build_parser().parse_args(["compare", "--imbalance-ratio", ratio])
-        parts[ratio] = _load(args, log=lambda *a: None)
+        parts[ratio] = load_data(args, log=lambda *a: None)
     X_train1, X_test1, y_train1, y_test1 = parts["1"][:4]
     X_train20, X_test20, y_train20, y_test20 = parts["20"][:4]
     # the same stratified 25 % test split of the 1,797 digits
@@ -184,15 +222,16 @@ def test_imbalance_ratio_alters_the_training_part_only():
     assert counts[0] == np.bincount(y_train1)[0] and counts[-1] == counts[0] // 20
 
 
-def test_a_class_left_empty_by_skipped_files_is_named(tmp_path):
+def test_a_class_left_empty_by_skipped_files_is_named(tmp_path, capsys):
     root = _image_folder(tmp_path / "data")
     (root / "zebras").mkdir()
     for i in range(3):
         (root / "zebras" / f"{i}.png").write_bytes(b"junk")
-    result = subprocess.run([sys.executable, "-m", "imgbalance", "compare", "--data", str(root),
-                             "--skip-unreadable", "--cv", "2"], capture_output=True, text=True)
-    assert result.returncode == 2
-    assert "class 'zebras' has fewer than 2 images" in result.stderr
+    with pytest.warns(UserWarning, match="Skipped 3 file"):
+        code, err = _error_run(["compare", "--data", str(root), "--skip-unreadable",
+                                "--cv", "2"], capsys)
+    assert code == 2
+    assert "class 'zebras' has fewer than 2 images" in err
 
 
 @pytest.mark.parametrize("cell_args, cell, weight", [
@@ -257,12 +296,12 @@ def test_folder_long_tail_follows_the_classes_own_sizes(tmp_path, capsys):
 
 def test_output_folder_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
     # it used to fail only after every search, when writing the results
-    import imgbalance.cli._cli as cli
+    import imgbalance.cli._run as run
 
     def no_loading(*args):
         raise AssertionError("data loaded before --output was checked")
 
-    monkeypatch.setattr(cli, "_load", no_loading)
+    monkeypatch.setattr(run, "load_data", no_loading)
     target = tmp_path / "taken"
     target.write_text("a file")
     assert main(["compare", "--output", str(target)]) == 2
@@ -304,23 +343,58 @@ def test_version_and_test_size_errors(tmp_path, capsys):
         assert main(["compare", "--data", str(tmp_path / "four"), "--test-size", "0.9",
                      *ratio]) == 2
         assert "--test-size 0.9: class 'd' has no training image left" in capsys.readouterr().err
-    from imgbalance.cli._cli import _ratio_str
+    from imgbalance.cli._report import ratio_str
 
-    assert [_ratio_str(r) for r in (1000.0, 10.2, 1.5, 100.0, 2.999)] == [
+    assert [ratio_str(r) for r in (1000.0, 10.2, 1.5, 100.0, 2.999)] == [
         "1000", "10.2", "1.5", "100", "3"]
 
 
 def test_a_c_chosen_at_the_edge_of_the_grid_is_pointed_out(capsys):
-    # on 8x8 digits the smallest Cs underfit: the search takes the largest
-    assert main(["compare", "--strategies", "none", "--C", "0.0001,0.0002"]) == 0
+    # on HOG of 8x8 digits the smallest Cs underfit: the search takes the largest
+    assert main(["compare", "--features", "hog", "--strategies", "none", "--C", "0.0001,0.0002"]) == 0
     assert "[C at the high end of --C: try larger values]" in capsys.readouterr().out
-    assert main(["compare", "--strategies", "none", "--C", "0.0001,1,100000"]) == 0  # takes 1
+    assert main(["compare", "--features", "hog", "--strategies", "none", "--C", "0.0001,1,100000"]) == 0  # takes 1
     assert "[C at" not in capsys.readouterr().out
     # a repeated C is fitted once, and an edge is still an edge
-    assert main(["compare", "--strategies", "none", "--C", "0.0001,0.0002,0.0002"]) == 0
+    assert main(["compare", "--features", "hog", "--strategies", "none", "--C", "0.0001,0.0002,0.0002"]) == 0
     out = capsys.readouterr().out
     assert "C in [0.0001, 0.0002]" in out and "[C at the high end" in out
     # a tie (here every C at chance level) says nothing about where to go
-    assert main(["compare", "--strategies", "none", "--classifier", "ridge",
+    assert main(["compare", "--features", "hog", "--strategies", "none", "--classifier", "ridge",
                  "--C", "0.0001,0.0002"]) == 0
     assert "[C at" not in capsys.readouterr().out
+
+
+def _needs_fashion_mnist():
+    if not (FASHION_DIR / "t10k-images-idx3-ubyte.gz").exists():
+        pytest.skip("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
+
+
+def test_fashion_mnist_class_names_come_from_the_fetcher():
+    from imgbalance.cli._load import load_data
+    from imgbalance.datasets import fetch_fashion_mnist
+
+    _needs_fashion_mnist()
+    args = build_parser().parse_args(["compare", "--data", "fashion-mnist"])
+    X_train, X_test, y_train, y_test, names, ratio = load_data(args, log=lambda *a: None)
+    assert names == fetch_fashion_mnist("test").target_names.tolist()
+    assert names[6] == "Shirt" and all(type(name) is str for name in names)
+    # the official balanced test set, and a long-tailed training set (ratio 100)
+    assert ratio == 100 and X_test.shape == (10000, 28, 28)
+    np.testing.assert_array_equal(np.bincount(y_test), [1000] * 10)
+    counts = np.bincount(y_train)
+    assert counts[0] == 6000 and counts[-1] == 60 and len(y_train) == X_train.shape[0]
+
+
+@pytest.mark.slow
+def test_fashion_mnist_run_reports_by_class_name(tmp_path, capsys):
+    _needs_fashion_mnist()
+    code = main(["compare", "--data", "fashion-mnist", "--features", "hog", "--strategies",
+                 "none", "--C", "0.01", "--cv", "2", "--output", str(tmp_path)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "data: fashion-mnist, images (28, 28), 10 classes; train 14886 (imbalance ratio 100)" in out
+    assert "Ankle boot" in out and "T-shirt/top" in out  # the report names the classes
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["class_names"][6] == "Shirt"
+    assert 0.5 < results["strategies"][0]["balanced_accuracy"] < 1

@@ -14,6 +14,8 @@ import pytest
 from PIL import Image
 
 from imgbalance.datasets import (
+    LongTailWarning,
+    fetch_fashion_mnist,
     load_fashion_mnist,
     load_idx,
     load_image_folder,
@@ -692,6 +694,94 @@ def test_fashion_mnist_unreachable_server_names_url_folders_and_remedies(isolate
 
 
 # --------------------------------------------------------------------------
+# fetch_fashion_mnist
+
+
+@pytest.fixture
+def sk_home(isolated, monkeypatch):
+    """scikit-learn's data home (via $SCIKIT_LEARN_DATA) inside tmp_path."""
+    home = isolated / "sk-data"
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))
+    return home
+
+
+_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+
+def test_fetch_fashion_mnist_from_debian_location_is_a_bunch(sk_home, monkeypatch):
+    if not (FASHION_DIR / "t10k-images-idx3-ubyte.gz").exists():
+        pytest.skip("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
+    monkeypatch.setattr(_fashion_mnist, "SYSTEM_DATA_DIR", FASHION_DIR)
+    test = fetch_fashion_mnist("test", download_if_missing=False)
+    assert set(test) == {"data", "images", "target", "target_names", "DESCR"}
+    assert test.data.shape == (10000, 28, 28) and test.data.dtype == np.uint8
+    assert test.images is test.data
+    assert test.target.shape == (10000,) and test.target.dtype == np.int64
+    assert test.target_names.tolist() == _NAMES
+    assert "Fashion-MNIST" in test.DESCR and "Ankle boot" in test.DESCR
+    # the same arrays as the IDX files themselves and as load_fashion_mnist
+    np.testing.assert_array_equal(test.data, load_idx(FASHION_DIR / "t10k-images-idx3-ubyte.gz"))
+    X, y = load_fashion_mnist("test", download=False)
+    np.testing.assert_array_equal(test.target, y)
+    X_all, y_all = fetch_fashion_mnist("all", download_if_missing=False, return_X_y=True)
+    assert X_all.shape == (70000, 28, 28)
+    np.testing.assert_array_equal(X_all[60000:], test.data)
+    np.testing.assert_array_equal(y_all[60000:], test.target)
+    np.testing.assert_array_equal(np.bincount(y_all), [7000] * 10)
+    assert not sk_home.exists()  # found in the system folder: nothing created
+
+
+def test_fetch_fashion_mnist_system_folder_first_then_data_home(isolated, sk_home, monkeypatch):
+    mine = isolated / "mine"
+    X_home, y_home = _write_fake_fashion(mine / "fashion_mnist", "test", n=3, seed=1)
+    X_sk, _ = _write_fake_fashion(sk_home / "fashion_mnist", "test", n=4, seed=2)
+    bunch = fetch_fashion_mnist("test", data_home=mine, download_if_missing=False)
+    np.testing.assert_array_equal(bunch.data, X_home)
+    np.testing.assert_array_equal(bunch.target, y_home)
+    np.testing.assert_array_equal(bunch.target_names[y_home], np.array(_NAMES)[y_home])
+    X, _ = fetch_fashion_mnist("test", download_if_missing=False, return_X_y=True)
+    np.testing.assert_array_equal(X, X_sk)  # $SCIKIT_LEARN_DATA without data_home
+    system = isolated / "system"
+    X_sys, _ = _write_fake_fashion(system, "test", n=2, seed=3)
+    monkeypatch.setattr(_fashion_mnist, "SYSTEM_DATA_DIR", system)
+    X, _ = fetch_fashion_mnist("test", data_home=mine, return_X_y=True)
+    np.testing.assert_array_equal(X, X_sys)  # the Debian package's files first
+
+
+def test_fetch_fashion_mnist_errors(isolated, sk_home):
+    with pytest.raises(FileNotFoundError, match=r"t10k-images.*"
+                                                r"download_if_missing=True.*fashion_mnist"):
+        fetch_fashion_mnist("test", download_if_missing=False)
+    for subset in ("validation", None):
+        with pytest.raises(ValueError, match="subset must be 'train', 'test' or 'all'"):
+            fetch_fashion_mnist(subset)
+    with pytest.raises(TypeError, match="download_if_missing must be a bool"):
+        fetch_fashion_mnist("test", download_if_missing="no")
+    with pytest.raises(TypeError, match="return_X_y must be a bool"):
+        fetch_fashion_mnist("test", return_X_y=1)
+    with pytest.raises(TypeError, match="data_home"):
+        fetch_fashion_mnist("test", data_home=3)
+
+
+def test_fetch_fashion_mnist_offline_download_into_data_home(isolated, sk_home, fake_server):
+    X_ref, y_ref = fake_server
+    bunch = fetch_fashion_mnist("train")
+    np.testing.assert_array_equal(bunch.data, X_ref)
+    np.testing.assert_array_equal(bunch.target, y_ref)
+    assert sorted(p.name for p in (sk_home / "fashion_mnist").iterdir()) == [
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]
+    assert len(_QuietHandler.requests) == 2
+    fetch_fashion_mnist("train")  # cached: no new request
+    assert len(_QuietHandler.requests) == 2
+    with pytest.raises(OSError, match=r"t10k-images-idx3-ubyte\.gz could not be downloaded"
+                                      r".*dataset-fashion-mnist.*data_home"):
+        fetch_fashion_mnist("all")  # the test files are not served
+    assert sorted(p.name for p in (sk_home / "fashion_mnist").iterdir()) == [
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]
+
+
+# --------------------------------------------------------------------------
 # make_long_tailed
 
 # Per-class sizes of CIFAR-10-LT (Cao et al. 2019, LDAM-DRW code), n_max = 5000.
@@ -761,6 +851,43 @@ def test_long_tailed_ratio_holds_when_classes_are_unequal():
     np.testing.assert_array_equal(counts, formula)
 
 
+def test_long_tailed_info_names_the_limiting_classes():
+    # class 2 (10 samples) at position 2 of 4 with ratio 8: fractions 1, 1/2,
+    # 1/4, 1/8, so it allows a head of 40; classes 0, 1 and 3 allow 100, 200, 800
+    y = np.repeat([0, 1, 2, 3], [100, 100, 10, 100])
+    with pytest.warns(LongTailWarning) as record:
+        _, y_lt, info = make_long_tailed(np.zeros((y.size, 2)), y, imbalance_ratio=8,
+                                         random_state=0, return_info=True)
+    assert len(record) == 1 and issubclass(record[0].category, UserWarning)
+    np.testing.assert_array_equal(info.class_order, [0, 1, 2, 3])
+    np.testing.assert_array_equal(info.n_samples, [100, 100, 10, 100])
+    np.testing.assert_array_equal(info.n_kept, np.bincount(y_lt))
+    np.testing.assert_array_equal(info.n_kept, [40, 20, 10, 5])
+    np.testing.assert_array_equal(info.limiting_classes, [2])
+    # two classes tie as the limit; labels are reported as given, in class order
+    y = np.array(["a", "b", "c"])[np.repeat([0, 1, 2], [90, 10, 5])]
+    with pytest.warns(LongTailWarning, match="'b' \\(10 samples\\), 'c' \\(5 samples\\)"):
+        _, y_lt, info = make_long_tailed(np.zeros(y.size), y, imbalance_ratio=4,
+                                         class_order=["a", "b", "c"], return_info=True)
+    assert info.class_order.tolist() == ["a", "b", "c"]
+    assert info.limiting_classes.tolist() == ["b", "c"]
+    assert info.n_kept.tolist() == [20, 10, 5]
+    # in the tail, a small class limits nothing: no warning; here it allows
+    # the same head size as the head class itself (100 / 1 == 10 / 0.1)
+    y = np.repeat([0, 1, 2, 3], [100, 100, 10, 100])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        X_lt, y_lt2, info = make_long_tailed(np.arange(y.size), y, imbalance_ratio=10,
+                                             class_order=[0, 1, 3, 2], random_state=0,
+                                             return_info=True)
+        X_plain, _ = make_long_tailed(np.arange(y.size), y, imbalance_ratio=10,
+                                      class_order=[0, 1, 3, 2], random_state=0)
+    assert info.limiting_classes.tolist() == [0, 2]
+    assert info.n_kept.tolist() == [100, 46, 21, 10]
+    assert info.n_samples.tolist() == [100, 100, 100, 10]
+    np.testing.assert_array_equal(X_lt, X_plain)  # return_info changes nothing else
+
+
 def test_long_tailed_step_profile():
     y = np.repeat(np.arange(10), 200)
     _, y_lt = make_long_tailed(np.zeros((y.size, 1)), y, imbalance_ratio=10, profile="step")
@@ -811,6 +938,7 @@ def test_long_tailed_4d_string_labels_and_determinism():
         ({"class_order": [0, 1]}, ValueError, "class_order"),
         ({"class_order": [0, 1, 1]}, ValueError, "class_order"),
         ({"class_order": [0, 1, 5]}, ValueError, "class_order"),
+        ({"return_info": "yes"}, TypeError, "return_info must be a bool"),
     ],
 )
 def test_long_tailed_parameter_errors(kwargs, error, match):

@@ -9,6 +9,8 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+pytestmark = pytest.mark.slow  # every test starts a dask cluster
+
 from joblib import parallel_config  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 
@@ -93,7 +95,9 @@ def test_chunk_threads_drop_to_one_in_threaded_workers():
     # imgbalance's own check
     from imgbalance._parallel import effective_chunk_jobs
 
+    # (dashboard_address=None would still bind port 8787; an in-process
+    # cluster takes no host)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None, silence_logs=50) as cluster:
+                                  dashboard_address="127.0.0.1:0", silence_logs=50) as cluster:
         with distributed.Client(cluster) as client:
             assert client.submit(effective_chunk_jobs, 2, 10).result() == 1

@@ -1,17 +1,15 @@
-"""Fashion-MNIST loader: local IDX files first, verified download otherwise."""
+"""Fashion-MNIST: local IDX files first, verified download otherwise."""
 
-import hashlib
 import os
-import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils import Bunch
 
+from ._download import DownloadError, download_verified
 from ._idx import load_idx
 
-__all__ = ["load_fashion_mnist"]
+__all__ = ["fetch_fashion_mnist", "load_fashion_mnist"]
 
 #: Base URL the four gzip files are downloaded from (the file name is appended).
 #: Zalando Research's repository, served over HTTPS; the files are the ones
@@ -51,8 +49,33 @@ _FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
-_DOWNLOAD_TIMEOUT = 60  # seconds, per blocking socket operation
-_CHUNK_SIZE = 1 << 20
+#: The class names, in label order (Xiao et al., 2017).
+_CLASS_NAMES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+_SUBFOLDER = "fashion_mnist"  # of scikit-learn's data home
+_DESCR = """\
+Fashion-MNIST
+=============
+
+Zalando's article images (Xiao, Rasul and Vollgraf, 2017): 28x28 grayscale
+images (uint8, 0-255) of 10 clothing classes, 60,000 for training and
+10,000 for testing, 6,000 and 1,000 per class (balanced).
+
+==============  ============================================
+Classes         10: {names}
+Samples         70,000 (train 60,000, test 10,000)
+Image shape     28 x 28, one channel, uint8
+Source          https://github.com/zalandoresearch/fashion-mnist (MIT licence)
+==============  ============================================
+
+Use imgbalance.datasets.make_long_tailed on the training part for the
+long-tailed benchmarks; keep the balanced test part for scoring.
+
+H. Xiao, K. Rasul and R. Vollgraf, "Fashion-MNIST: a Novel Image Dataset
+for Benchmarking Machine Learning Algorithms", 2017, arXiv:1708.07747.
+""".format(names=", ".join(_CLASS_NAMES))
 
 
 def _default_cache_dir():
@@ -75,65 +98,6 @@ def _as_dir(data_home):
     return Path(data_home).expanduser()
 
 
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK_SIZE), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-class _DownloadError(OSError):
-    """The server could not be reached or refused the file."""
-
-
-def _download(name, directory):
-    """Download ``name`` into ``directory``, verifying its SHA-256.
-
-    The data go to a temporary file in ``directory`` that is renamed onto
-    the final name only once its checksum matches, so an interrupted or
-    corrupt download never leaves a file under the final name.
-    """
-    url = FASHION_MNIST_BASE_URL.rstrip("/") + "/" + name
-    expected = FASHION_MNIST_SHA256[name]
-    created = [d for d in (directory, *directory.parents) if not d.exists()]
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=directory)
-    tmp = Path(tmp_name)
-    try:
-        digest = hashlib.sha256()
-        with os.fdopen(fd, "wb") as out:
-            with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response:
-                for chunk in iter(lambda: response.read(_CHUNK_SIZE), b""):
-                    digest.update(chunk)
-                    out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        actual = digest.hexdigest()
-        if actual != expected:
-            raise OSError(
-                f"Downloaded file '{name}' from {url} has SHA-256 {actual}, expected "
-                f"{expected}; the file is corrupt or not the official one and was "
-                "deleted."
-            )
-        os.replace(tmp, directory / name)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        for d in created:  # innermost first: the folders made for this file
-            try:
-                d.rmdir()
-            except OSError:
-                break  # not empty (another file of the pair), or not ours
-        if isinstance(exc, (urllib.error.URLError, TimeoutError, ConnectionError)):
-            reason = getattr(exc, "reason", exc)
-            raise _DownloadError(
-                f"Fashion-MNIST file {name} could not be downloaded from {url} "
-                f"into '{directory}': {reason}."
-            ) from exc
-        raise
-    return directory / name
-
-
 def _find_local(names, candidates):
     for directory in candidates:
         if directory is not None and all((directory / n).is_file() for n in names):
@@ -141,12 +105,75 @@ def _find_local(names, candidates):
     return None
 
 
+def _locate(names, candidates, target, download, *, enable, places):
+    """The folder holding both files ``names``, downloaded into ``target`` if needed.
+
+    ``candidates`` are searched in order (None entries are skipped).  The
+    error messages name the caller's parameters: ``enable`` how to allow
+    downloads, ``places`` where a user may put the files.
+    """
+    directory = _find_local(names, candidates)
+    if directory is not None:
+        return directory
+    searched = ", ".join(f"'{d}'" for d in dict.fromkeys(c for c in candidates if c))
+    if not download:
+        raise FileNotFoundError(
+            f"Fashion-MNIST files {names[0]} and {names[1]} were not found in "
+            f"any of {searched}; {enable} to download them into '{target}', or put "
+            f"them in {places}."
+        )
+    for name in names:
+        if (target / name).is_file():
+            continue
+        url = FASHION_MNIST_BASE_URL.rstrip("/") + "/" + name
+        try:
+            download_verified(url, FASHION_MNIST_SHA256[name], target / name)
+        except DownloadError as exc:
+            raise OSError(
+                f"Fashion-MNIST file {exc} The files are not in any of {searched} either: "
+                f"install them (Debian: apt-get install dataset-fashion-mnist, into "
+                f"'{SYSTEM_DATA_DIR}'), or put them in {places}."
+            ) from exc.__cause__
+    return target
+
+
+def _read_split(directory, names):
+    """Images and labels of one split from ``directory``, checked."""
+    images_path, labels_path = (directory / n for n in names)
+    X = load_idx(images_path)
+    labels = load_idx(labels_path)
+    if X.ndim != 3 or X.shape[1:] != (28, 28) or X.dtype != np.uint8:
+        raise ValueError(
+            f"Fashion-MNIST image file '{images_path}' holds an array of shape "
+            f"{X.shape} and dtype {X.dtype}, expected (n_samples, 28, 28) uint8."
+        )
+    if labels.ndim != 1 or labels.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"Fashion-MNIST label file '{labels_path}' holds shape {labels.shape}, "
+            f"expected ({X.shape[0]},) to match '{images_path}'."
+        )
+    y = labels.astype(np.int64)
+    if y.size and (y.min() < 0 or y.max() > 9):
+        raise ValueError(
+            f"Fashion-MNIST label file '{labels_path}' holds labels in "
+            f"[{y.min()}, {y.max()}], expected 0-9."
+        )
+    return X, y
+
+
+def _check_bool(name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__} ({value!r}).")
+
+
 def load_fashion_mnist(kind="train", data_home=None, *, download=True):
     """Load the Fashion-MNIST training or test set.
 
     Fashion-MNIST (Xiao et al., 2017) holds 28x28 grayscale images of 10
     clothing classes: 60,000 for training, 10,000 for testing, balanced.
-    Use :func:`make_long_tailed` to derive an imbalanced version.
+    Use :func:`make_long_tailed` to derive an imbalanced version, and
+    :func:`fetch_fashion_mnist` for the scikit-learn-style loader (a
+    ``Bunch`` with the class names, cached in scikit-learn's data home).
 
     The IDX files (``train-images-idx3-ubyte.gz``,
     ``train-labels-idx1-ubyte.gz``, ``t10k-...`` for the test set) are read
@@ -220,53 +247,136 @@ def load_fashion_mnist(kind="train", data_home=None, *, download=True):
     """
     if kind not in _FILES:
         raise ValueError(f"kind must be 'train' or 'test', got {kind!r}.")
-    if not isinstance(download, (bool, np.bool_)):
-        raise TypeError(f"download must be a bool, got {type(download).__name__}.")
+    _check_bool("download", download)
     data_home = _as_dir(data_home)
     env_dir = _env_dir()
     names = _FILES[kind]
-
     candidates = [data_home, env_dir, Path(SYSTEM_DATA_DIR), _default_cache_dir()]
-    directory = _find_local(names, candidates)
-    if directory is None:
-        target = next(d for d in (data_home, env_dir, _default_cache_dir()) if d is not None)
-        searched = ", ".join(f"'{d}'" for d in dict.fromkeys(c for c in candidates if c))
-        if not download:
-            raise FileNotFoundError(
-                f"Fashion-MNIST files {names[0]} and {names[1]} were not found in "
-                f"any of {searched}; pass download=True to download them into "
-                f"'{target}', or set data_home or ${_ENV_VAR}."
-            )
-        for name in names:
-            if not (target / name).is_file():
-                try:
-                    _download(name, target)
-                except _DownloadError as exc:
-                    raise OSError(
-                        f"{exc} The files are not in any of {searched} either: install "
-                        f"them (Debian: apt-get install dataset-fashion-mnist, into "
-                        f"'{SYSTEM_DATA_DIR}'), or put them in data_home or "
-                        f"${_ENV_VAR}."
-                    ) from exc.__cause__
-        directory = target
+    target = next(d for d in (data_home, env_dir, _default_cache_dir()) if d is not None)
+    directory = _locate(names, candidates, target, download,
+                        enable="pass download=True", places=f"data_home or ${_ENV_VAR}")
+    return _read_split(directory, names)
 
-    images_path, labels_path = (directory / n for n in names)
-    X = load_idx(images_path)
-    labels = load_idx(labels_path)
-    if X.ndim != 3 or X.shape[1:] != (28, 28) or X.dtype != np.uint8:
-        raise ValueError(
-            f"Fashion-MNIST image file '{images_path}' holds an array of shape "
-            f"{X.shape} and dtype {X.dtype}, expected (n_samples, 28, 28) uint8."
-        )
-    if labels.ndim != 1 or labels.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"Fashion-MNIST label file '{labels_path}' holds shape {labels.shape}, "
-            f"expected ({X.shape[0]},) to match '{images_path}'."
-        )
-    y = labels.astype(np.int64)
-    if y.size and (y.min() < 0 or y.max() > 9):
-        raise ValueError(
-            f"Fashion-MNIST label file '{labels_path}' holds labels in "
-            f"[{y.min()}, {y.max()}], expected 0-9."
-        )
-    return X, y
+
+def fetch_fashion_mnist(
+    subset="train", *, data_home=None, download_if_missing=True, return_X_y=False
+):
+    """Load the Fashion-MNIST images, as scikit-learn's ``fetch_*`` loaders do.
+
+    Fashion-MNIST (Xiao et al., 2017) holds 28x28 grayscale images of 10
+    clothing classes: 60,000 for training, 10,000 for testing, balanced.
+    Use :func:`make_long_tailed` to derive an imbalanced version.
+
+    The four IDX files (``train-images-idx3-ubyte.gz``, ...) are read from
+    the first of these folders that holds the two files of a split:
+
+    1. ``/usr/share/datasets/fashion-mnist`` (Debian/Ubuntu package
+       ``dataset-fashion-mnist``);
+    2. the ``fashion_mnist`` sub-folder of scikit-learn's data home
+       (:func:`sklearn.datasets.get_data_home`: ``data_home`` if given,
+       else ``$SCIKIT_LEARN_DATA``, else ``~/scikit_learn_data``).
+
+    If neither holds them and ``download_if_missing`` is True, the missing
+    official files are downloaded into the second.  Each download goes to a
+    temporary file in that folder, is checked against the official SHA-256
+    checksum and only then renamed into place; a checksum mismatch raises
+    and leaves no file behind.
+
+    Parameters
+    ----------
+    subset : {"train", "test", "all"}, default="train"
+        The training set, the test set, or both (training images first).
+    data_home : str or os.PathLike, default=None
+        scikit-learn data home to cache the files in (see above).
+    download_if_missing : bool, default=True
+        Whether to download the files when no folder holds them; if False,
+        a missing file raises ``FileNotFoundError``.
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a ``Bunch``.
+
+    Returns
+    -------
+    dataset : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with the following attributes.
+
+        data : ndarray of shape (n_samples, 28, 28), dtype uint8
+            The images (the ``images`` shape of :func:`sklearn.datasets.load_digits`:
+            one 2-D array per sample, ready for the image estimators of
+            this package; ``data.reshape(len(data), -1)`` gives the 784
+            pixels per row).  ``n_samples`` is 60,000 for "train", 10,000
+            for "test" and 70,000 for "all".
+        images : ndarray of shape (n_samples, 28, 28), dtype uint8
+            The same array as ``data`` (the key of scikit-learn's image
+            data sets).
+        target : ndarray of shape (n_samples,), dtype int64
+            Class labels 0-9.
+        target_names : ndarray of shape (10,), dtype str
+            The class names, ``target_names[label]``: T-shirt/top, Trouser,
+            Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot.
+        DESCR : str
+            Description of the data set.
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    Raises
+    ------
+    FileNotFoundError
+        If the files are found nowhere and ``download_if_missing`` is False.
+    OSError
+        If a download fails or its checksum does not match.
+    ValueError
+        If ``subset`` is unknown, or the files are not valid IDX files of
+        matching images and labels.
+
+    See Also
+    --------
+    load_fashion_mnist : The same images as ``(X, y)``, with its own cache.
+
+    References
+    ----------
+    .. [1] H. Xiao, K. Rasul and R. Vollgraf, "Fashion-MNIST: a Novel Image
+       Dataset for Benchmarking Machine Learning Algorithms", 2017,
+       arXiv:1708.07747.
+
+    Examples
+    --------
+    With the Debian package installed (or a cached download), the test
+    set's 10,000 images and their class names; ``download_if_missing=False``
+    keeps this example offline:
+
+    >>> from imgbalance.datasets import fetch_fashion_mnist
+    >>> try:
+    ...     test = fetch_fashion_mnist("test", download_if_missing=False)
+    ... except FileNotFoundError:  # no local copy: nothing to show
+    ...     test = None
+    >>> test is None or (test.data.shape, test.data.dtype.name) == ((10000, 28, 28), "uint8")
+    True
+    >>> test is None or str(test.target_names[6]) == "Shirt"
+    True
+    """
+    if not isinstance(subset, str) or subset not in ("train", "test", "all"):
+        raise ValueError(f"subset must be 'train', 'test' or 'all', got {subset!r}.")
+    _check_bool("download_if_missing", download_if_missing)
+    _check_bool("return_X_y", return_X_y)
+    data_home = _as_dir(data_home)
+    parts = [_fetch_split(kind, data_home, download_if_missing)
+             for kind in (("train", "test") if subset == "all" else (subset,))]
+    X = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
+    y = parts[0][1] if len(parts) == 1 else np.concatenate([p[1] for p in parts])
+    if return_X_y:
+        return X, y
+    return Bunch(data=X, images=X, target=y, target_names=np.array(_CLASS_NAMES),
+                 DESCR=_DESCR)
+
+
+def _fetch_split(kind, data_home, download):
+    names = _FILES[kind]
+    directory = _find_local(names, [Path(SYSTEM_DATA_DIR)])
+    if directory is None:
+        from sklearn.datasets import get_data_home
+
+        cache = Path(get_data_home(data_home)) / _SUBFOLDER
+        directory = _locate(names, [Path(SYSTEM_DATA_DIR), cache], cache, download,
+                            enable="pass download_if_missing=True",
+                            places=f"the {_SUBFOLDER} folder of data_home")
+    return _read_split(directory, names)

@@ -317,26 +317,13 @@ def load_image_folder(
     >>> X[:, 0, 0]
     array([ 50,  51, 200, 201], dtype=uint8)
     """
-    from PIL import Image
-
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}.")
     size = _check_image_size(image_size)
     _check_choice("color_mode", color_mode, tuple(_COLOR_MODES))
     _check_choice("interpolation", interpolation, _INTERPOLATIONS)
     _check_choice("on_error", on_error, _ON_ERROR)
-    if extensions is not None:
-        if isinstance(extensions, str):
-            extensions = (extensions,)
-        exts = []
-        for ext in extensions:
-            if not isinstance(ext, str) or not ext:
-                raise TypeError(
-                    f"extensions must be None or an iterable of non-empty str, got {extensions!r}."
-                )
-            exts.append(ext.lower() if ext.startswith(".") else "." + ext.lower())
-        extensions = frozenset(exts)
-
+    extensions = _check_extensions(extensions)
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"Image folder '{root}' does not exist.")
@@ -344,7 +331,54 @@ def load_image_folder(
         raise ValueError(f"path '{root}' is not a directory: expected one subfolder per class.")
     real_root = Path(os.path.realpath(root))
 
-    outside = []
+    outside = []  # the symbolic links ignored, warned about once
+    class_dirs, reals = _class_folders(root, real_root, outside)
+    files, labels = _class_files(class_dirs, reals, real_root, extensions, outside)
+    if outside:
+        _warn_outside(outside, root)
+    pil_size = None if size is None else (size[1], size[0])  # Pillow wants (w, h)
+    X, keep, failures = _decode_all(
+        files, _COLOR_MODES[color_mode], pil_size, _pil_resample(interpolation), on_error, n_jobs
+    )
+    if failures:
+        warnings.warn(
+            f"Skipped {len(failures)} file(s) that could not be loaded: "
+            + "; ".join(failures[:10])
+            + ("; ..." if len(failures) > 10 else ""),
+            UserWarning,
+            stacklevel=2,
+        )
+    if X is None:
+        raise ValueError(f"No image in '{root}' could be loaded ({len(files)} files tried).")
+    y = np.asarray(labels, dtype=np.int64)
+    if not keep.all():
+        X, y = X[keep], y[keep]
+    return X, y, [entry.name for entry in class_dirs]
+
+
+def _check_extensions(extensions):
+    """The lower-case suffixes, each with its dot, as a frozenset (or None)."""
+    if extensions is None:
+        return None
+    if isinstance(extensions, str):
+        extensions = (extensions,)
+    exts = []
+    for ext in extensions:
+        if not isinstance(ext, str) or not ext:
+            raise TypeError(
+                f"extensions must be None or an iterable of non-empty str, got {extensions!r}."
+            )
+        exts.append(ext.lower() if ext.startswith(".") else "." + ext.lower())
+    return frozenset(exts)
+
+
+def _class_folders(root, real_root, outside):
+    """The class folders (sorted ``os.DirEntry``) and their resolved paths.
+
+    Links leading outside ``root``, and class folders that are links to the
+    root or overlapping another class (the same images would get two
+    labels), are appended to ``outside`` instead.
+    """
     class_dirs = []
     with os.scandir(root) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
@@ -355,8 +389,6 @@ def load_image_folder(
                 continue
             if entry.is_dir():
                 class_dirs.append(entry)
-    # A class folder that is a link to the root, or to (a folder of) another
-    # class, would give the same images two labels.
     reals = [os.path.realpath(entry.path) for entry in class_dirs]
     overlapping = {
         i for i, entry in enumerate(class_dirs)
@@ -371,14 +403,17 @@ def load_image_folder(
     reals = [real for i, real in enumerate(reals) if i not in overlapping]
     if not class_dirs:
         if outside:
-            _warn_outside(outside, root)
+            _warn_outside(outside, root, stacklevel=4)
         raise ValueError(
             f"Image folder '{root}' holds no class subfolder: expected one "
             "(non-hidden) subfolder per class, e.g. "
             f"'{root / 'cat' / '001.png'}'."
         )
+    return class_dirs, reals
 
-    class_names = [entry.name for entry in class_dirs]
+
+def _class_files(class_dirs, reals, real_root, extensions, outside):
+    """Every file of every class, in order, and its class index."""
     files, labels = [], []
     for index, entry in enumerate(class_dirs):
         ignored = len(outside)
@@ -400,14 +435,18 @@ def load_image_folder(
             )
         files.extend(Path(entry.path, *parts) for parts in class_files)
         labels.extend([index] * len(class_files))
-    if outside:
-        _warn_outside(outside, root)
+    return files, labels
 
-    mode = _COLOR_MODES[color_mode]
-    pil_size = None if size is None else (size[1], size[0])  # Pillow wants (w, h)
-    resample = _pil_resample(interpolation)
-    max_pixels = Image.MAX_IMAGE_PIXELS
 
+def _decode_all(files, mode, pil_size, resample, on_error, n_jobs):
+    """``(X, keep, failures)``: the decoded images, in threads.
+
+    ``X`` is None when no file could be loaded; ``keep`` marks the rows of
+    ``X`` that hold an image; ``failures`` describes the skipped files.
+    """
+    from PIL import Image
+
+    max_pixels = Image.MAX_IMAGE_PIXELS  # read at call time
     X = None
     keep = np.ones(len(files), dtype=bool)
     failures = []
@@ -437,24 +476,10 @@ def load_image_folder(
                     "resize them all."
                 )
             X[i] = result
-
-    if failures:
-        warnings.warn(
-            f"Skipped {len(failures)} file(s) that could not be loaded: "
-            + "; ".join(failures[:10])
-            + ("; ..." if len(failures) > 10 else ""),
-            UserWarning,
-            stacklevel=2,
-        )
-    if X is None:
-        raise ValueError(f"No image in '{root}' could be loaded ({len(files)} files tried).")
-    y = np.asarray(labels, dtype=np.int64)
-    if not keep.all():
-        X, y = X[keep], y[keep]
-    return X, y, class_names
+    return X, keep, failures
 
 
-def _warn_outside(outside, root):
+def _warn_outside(outside, root, stacklevel=3):
     warnings.warn(
         f"Ignored {len(outside)} symbolic link(s) leading outside '{root}', to "
         "it, or into another class folder (the same images would get two "
@@ -462,7 +487,7 @@ def _warn_outside(outside, root):
         + ", ".join(f"'{p}'" for p in outside[:5])
         + (", ..." if len(outside) > 5 else ""),
         UserWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
 
 

@@ -5,9 +5,20 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.utils import check_random_state
+from sklearn.utils import Bunch, check_random_state
 
-__all__ = ["make_long_tailed"]
+__all__ = ["LongTailWarning", "make_long_tailed"]
+
+
+class LongTailWarning(UserWarning):
+    """Warned by :func:`make_long_tailed` when a small class shrinks the subset.
+
+    A class placed too early in the class order for its size limits the
+    head size, so that every class keeps fewer samples than the profile
+    alone would allow.  Filter the category, not the message text, to
+    silence it; ``make_long_tailed(..., return_info=True)`` returns the
+    same facts (``limiting_classes``) as data.
+    """
 
 _PROFILES = ("exponential", "step")
 
@@ -55,6 +66,7 @@ def make_long_tailed(
     profile="exponential",
     class_order=None,
     random_state=None,
+    return_info=False,
 ):
     """Subsample a data set into a long-tailed (imbalanced) one.
 
@@ -77,8 +89,9 @@ def make_long_tailed(
     scaled down until every class can supply its share, so that the ratio
     between the first and the last class stays ``r`` up to flooring (and
     to the floor of one sample).  When a class other than the head limits
-    it -- a small class placed early in ``class_order`` -- a UserWarning
-    names it: the whole subset then shrinks.  Each class keeps a uniformly
+    it -- a small class placed early in ``class_order`` -- a
+    :class:`LongTailWarning` names it: the whole subset then shrinks
+    (``return_info=True`` returns the limiting classes as data).  Each class keeps a uniformly
     random subset drawn with ``random_state``; kept samples stay in their
     original relative order.
 
@@ -101,6 +114,9 @@ def make_long_tailed(
         ``np.unique(y)``.  If None, the sorted labels.
     random_state : int, RandomState instance or None, default=None
         Seed of the random subsets; pass an int for reproducible output.
+    return_info : bool, default=False
+        Whether to also return a :class:`~sklearn.utils.Bunch` describing
+        the subset (see ``info`` below).
 
     Returns
     -------
@@ -108,6 +124,20 @@ def make_long_tailed(
         The kept samples, in their original relative order.
     y_lt : ndarray of shape (n_kept,)
         Their labels.
+    info : :class:`~sklearn.utils.Bunch`
+        Only when ``return_info=True``, with keys
+
+        * ``class_order``: ndarray of shape (n_classes,), the labels from
+          head to tail;
+        * ``n_samples``: ndarray of shape (n_classes,), the size of each
+          class of ``y``, in ``class_order``;
+        * ``n_kept``: ndarray of shape (n_classes,), the number of samples
+          kept of each class, in ``class_order``;
+        * ``limiting_classes``: ndarray, the labels whose size set the head
+          size ``n_kept[0]``, in ``class_order``.  When it does not hold
+          the head class, the head lost samples because of these classes
+          (``n_kept[0] < n_samples[0]``) and a :class:`LongTailWarning`
+          was emitted.
 
     Raises
     ------
@@ -141,46 +171,24 @@ def make_long_tailed(
     >>> _, y_step = make_long_tailed(X, y, imbalance_ratio=10, profile="step", random_state=0)
     >>> np.bincount(y_step)
     array([100, 100, 100,  10,  10])
+
+    With classes of unequal sizes, ``return_info`` tells which class limited
+    the subset (the warning is silenced by its category):
+
+    >>> import warnings
+    >>> from imgbalance.datasets import LongTailWarning
+    >>> y_small = np.repeat(np.arange(5), [100, 20, 100, 100, 100])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", LongTailWarning)
+    ...     _, _, info = make_long_tailed(X[:420], y_small, imbalance_ratio=10,
+    ...                                   random_state=0, return_info=True)
+    >>> info.limiting_classes, info.n_kept[0], info.n_samples[0]
+    (array([1]), np.int64(35), np.int64(100))
     """
-    if isinstance(imbalance_ratio, bool) or not isinstance(imbalance_ratio, numbers.Real):
-        raise TypeError(
-            f"imbalance_ratio must be a real number >= 1, got {type(imbalance_ratio).__name__} "
-            f"({imbalance_ratio!r})."
-        )
-    if not (math.isfinite(imbalance_ratio) and imbalance_ratio >= 1):
-        raise ValueError(f"imbalance_ratio must be a finite number >= 1, got {imbalance_ratio!r}.")
-    if not isinstance(profile, str) or profile not in _PROFILES:
-        raise ValueError(f"profile must be 'exponential' or 'step', got {profile!r}.")
-
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D of shape (n_samples,), got shape {y.shape}.")
-    if X.ndim < 1 or X.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"X and y must have the same number of samples, got X of shape {X.shape} "
-            f"and y of shape {y.shape}."
-        )
-    if y.shape[0] == 0:
-        raise ValueError("X and y are empty: expected at least one sample.")
-
+    _check_params(imbalance_ratio, profile, return_info)
+    X, y = _check_X_y(X, y)
     labels, y_index, counts = np.unique(y, return_inverse=True, return_counts=True)
-    if class_order is None:
-        order = np.arange(labels.size)
-    else:
-        class_order = np.asarray(class_order)
-        if class_order.ndim != 1 or class_order.size != labels.size:
-            raise ValueError(
-                f"class_order must list each of the {labels.size} labels of y once, "
-                f"got {class_order.tolist()!r}; labels are {labels.tolist()!r}."
-            )
-        position_of = {label: i for i, label in enumerate(labels.tolist())}
-        order = [position_of.get(label, -1) for label in class_order.tolist()]
-        if -1 in order or len(set(order)) != labels.size:
-            raise ValueError(
-                f"class_order must be a permutation of the labels of y {labels.tolist()!r}, "
-                f"got {class_order.tolist()!r}."
-            )
+    order = _positions(labels, class_order)
 
     # the largest head size that every class can follow (the class size for
     # balanced input): the profile, hence the ratio, then holds exactly
@@ -194,7 +202,7 @@ def make_long_tailed(
             f"profile, so the head class keeps {n_max} of its {head} samples and "
             "every other class shrinks with it. Pass class_order to put small "
             "classes in the tail.",
-            UserWarning,
+            LongTailWarning,
             stacklevel=2,
         )
     targets = _target_counts(fractions, n_max)
@@ -203,4 +211,63 @@ def make_long_tailed(
     for position, class_index in enumerate(order):
         members = np.flatnonzero(y_index == class_index)
         keep[rng.permutation(members)[: targets[position]]] = True
-    return X[keep], y[keep]
+    if not return_info:
+        return X[keep], y[keep]
+    info = Bunch(
+        class_order=labels[order],
+        n_samples=counts[order],
+        n_kept=np.minimum(targets, counts[order]),
+        limiting_classes=labels[limits],
+    )
+    return X[keep], y[keep], info
+
+
+def _check_params(imbalance_ratio, profile, return_info):
+    if isinstance(imbalance_ratio, bool) or not isinstance(imbalance_ratio, numbers.Real):
+        raise TypeError(
+            f"imbalance_ratio must be a real number >= 1, got {type(imbalance_ratio).__name__} "
+            f"({imbalance_ratio!r})."
+        )
+    if not (math.isfinite(imbalance_ratio) and imbalance_ratio >= 1):
+        raise ValueError(f"imbalance_ratio must be a finite number >= 1, got {imbalance_ratio!r}.")
+    if not isinstance(profile, str) or profile not in _PROFILES:
+        raise ValueError(f"profile must be 'exponential' or 'step', got {profile!r}.")
+    if not isinstance(return_info, (bool, np.bool_)):
+        raise TypeError(
+            f"return_info must be a bool, got {type(return_info).__name__} ({return_info!r})."
+        )
+
+
+def _check_X_y(X, y):
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D of shape (n_samples,), got shape {y.shape}.")
+    if X.ndim < 1 or X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X and y must have the same number of samples, got X of shape {X.shape} "
+            f"and y of shape {y.shape}."
+        )
+    if y.shape[0] == 0:
+        raise ValueError("X and y are empty: expected at least one sample.")
+    return X, y
+
+
+def _positions(labels, class_order):
+    """Indices into ``labels`` from head to tail."""
+    if class_order is None:
+        return np.arange(labels.size)
+    class_order = np.asarray(class_order)
+    if class_order.ndim != 1 or class_order.size != labels.size:
+        raise ValueError(
+            f"class_order must list each of the {labels.size} labels of y once, "
+            f"got {class_order.tolist()!r}; labels are {labels.tolist()!r}."
+        )
+    position_of = {label: i for i, label in enumerate(labels.tolist())}
+    order = [position_of.get(label, -1) for label in class_order.tolist()]
+    if -1 in order or len(set(order)) != labels.size:
+        raise ValueError(
+            f"class_order must be a permutation of the labels of y {labels.tolist()!r}, "
+            f"got {class_order.tolist()!r}."
+        )
+    return np.asarray(order)
