@@ -108,6 +108,12 @@ class StrategyComparisonDisplay:
         Figure containing the panels.
     bounding_ax_ : matplotlib Axes or None
         The Axes passed as ``ax`` and split into the two panels, if any.
+    per_class_recall : ndarray of shape (n_strategies, n_classes) or None
+        Test recall of every class (read-only, from ``confusion_matrices``;
+        NaN for a class absent from the test labels).
+    best_strategy : str
+        The strategy with the best mean cross-validated score (read-only;
+        the first strategy without ``cv_scores``).
 
     See Also
     --------
