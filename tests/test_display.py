@@ -18,7 +18,7 @@ from sklearn.metrics import ConfusionMatrixDisplay, recall_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 from sklearn.svm import LinearSVC
 
-from imgbalance import AugmentationOverSampler, HOGTransformer, ImageFlattener, make_resampling_search
+from imgbalance import AugmentationOverSampler, HOGTransformer, describe_strategy, make_resampling_search
 from imgbalance.datasets import make_long_tailed
 from imgbalance.display import AugmentedSamplesDisplay, StrategyComparisonDisplay, save_comparison_figures
 
@@ -200,8 +200,6 @@ def test_augmented_samples_colour_uint8(pyplot):
 
 def _reference(search, metric="score"):
     """Best candidate per strategy, straight from cv_results_."""
-    from imgbalance import describe_strategy
-
     results = search.cv_results_
     best = {}
     for i, params in enumerate(results["params"]):
@@ -390,3 +388,25 @@ def test_matplotlib_missing(monkeypatch, long_tailed, tmp_path, draw):
             StrategyComparisonDisplay.from_predictions(y, {"none": y})
         else:
             save_comparison_figures(tmp_path, y, {"none": y})
+
+
+def test_strategy_comparison_halving_search_uses_last_round(pyplot, split):
+    X_train, _, y_train, _ = split
+    search = make_resampling_search(
+        ["none", "random_over"], features=HOG, param_grid={"clf__C": [0.001, 0.01, 0.1, 1.0]},
+        cv=2, search="halving", search_params={"min_resources": 120, "factor": 2},
+    ).fit(X_train, y_train)
+    results = search.cv_results_
+    last = np.flatnonzero(results["iter"] == results["iter"].max())
+    display = StrategyComparisonDisplay.from_search(search)
+    for name, scores in zip(display.strategies, display.cv_scores):
+        of_name = [i for i in last if describe_strategy(results["params"][i]) == name]
+        assert np.isclose(np.mean(scores), results["mean_test_score"][of_name].max())
+    assert display.best_strategy == describe_strategy(search.best_params_)
+
+
+def test_ax_placed_by_coordinates_is_refused(pyplot):
+    fig = pyplot.figure()
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    with pytest.raises(ValueError, match="placed by coordinates"):
+        StrategyComparisonDisplay.from_predictions([0, 1], {"a": [0, 1]}, cv_scores={"a": [1.0]}, ax=ax)
