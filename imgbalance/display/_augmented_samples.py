@@ -147,7 +147,10 @@ class AugmentedSamplesDisplay:
             ``source_indices_`` (:class:`~imgbalance.AugmentationOverSampler`)
             or ``sample_indices_`` with the originals returned first
             (:class:`~imblearn.over_sampling.RandomOverSampler`).  It is
-            cloned, so the sampler passed is left unfitted.
+            cloned, so the sampler passed is left unfitted.  The clone
+            resamples all of ``X`` (so that each class gets the number of new
+            images it would get in a pipeline), which costs as much as one
+            ``fit_resample``; the display keeps only the images it draws.
         X : array-like of shape (n_samples, height, width[, n_channels]) or (n_samples, n_features)
             The images (flattened rows need the sampler's ``image_shape``).
         y : array-like of shape (n_samples,)

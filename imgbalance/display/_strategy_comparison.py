@@ -21,7 +21,7 @@ def _metric(search):
     if isinstance(search.refit, str):
         return search.refit
     raise ValueError(
-        f"search has several scores ({search.scorer_ and list(search.scorer_)}) and "
+        f"search has several scores ({sorted(search.scorer_)}) and "
         f"refit={search.refit!r}: set refit to the name of the score to compare."
     )
 
@@ -64,9 +64,8 @@ def _is_best_estimator(search, index):
     return index == getattr(search, "best_index_", None) and hasattr(search, "best_estimator_")
 
 
-def _fitted_model(search, index, X_train, y_train):
-    if _is_best_estimator(search, index):
-        return search.best_estimator_
+def _refit(search, index, X_train, y_train):
+    """Candidate ``index`` of ``search``, fitted (a clone) on the training data."""
     params = search.cv_results_["params"][index]
     return clone(search.estimator).set_params(**params).fit(X_train, y_train)
 
@@ -224,10 +223,12 @@ class StrategyComparisonDisplay:
                 "search: pass X_train and y_train (the data the search was fitted on) "
                 "to refit them, or X_test=None for the cross-validated scores only."
             )
-        models = Parallel(n_jobs=n_jobs)(
-            delayed(_fitted_model)(best[s][0], best[s][1], X_train, y_train) for s in strategies
+        models = {s: best[s][0].best_estimator_ for s in strategies if s not in refits}
+        fitted = Parallel(n_jobs=n_jobs)(
+            delayed(_refit)(best[s][0], best[s][1], X_train, y_train) for s in refits
         )
-        y_pred = {s: model.predict(X_test) for s, model in zip(strategies, models)}
+        models.update(zip(refits, fitted))
+        y_pred = {s: models[s].predict(X_test) for s in strategies}
         return cls.from_predictions(
             y_test, y_pred, cv_scores=dict(zip(strategies, cv_scores)),
             display_labels=display_labels, score_name=score_name, ax=ax,
