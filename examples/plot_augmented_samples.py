@@ -6,7 +6,8 @@ Augmented samples, next to their original
 :class:`~imgbalance.AugmentationOverSampler` creates new images of the rare
 classes by random affine transforms of images of the same class.  Its
 ``source_indices_`` attribute records which original each new image was made
-from, which lets us show every original next to its augmentations.
+from, which :class:`~imgbalance.display.AugmentedSamplesDisplay` uses to show
+every new image below its original.
 """
 
 # %%
@@ -49,39 +50,22 @@ print("new images per class:", {int(k): int(v) for k, v in sampler.sampling_stra
 assert np.array_equal(X_res[: len(X)], X)
 
 # %%
-# One original per class, and the images made from it
-# ----------------------------------------------------
+# New images under the originals they were made from
+# ---------------------------------------------------
 # ``X_res[len(X) + i]`` is a transform of ``X[sampler.source_indices_[i]]``.
-# For each over-sampled class we pick the original with the most
-# augmentations and show it (framed) next to them.
-new_images = X_res[len(X) :]
-sources = sampler.source_indices_
-n_shown = 7
-classes = [c for c in np.unique(y) if sampler.sampling_strategy_.get(c, 0) > 0]
+# :class:`~imgbalance.display.AugmentedSamplesDisplay` reads that record:
+# ``from_sampler`` runs a clone of the sampler (the one passed stays
+# unfitted), draws ``n_per_class`` new images of each over-sampled class at
+# random, and shows each one just below its original.
+from imgbalance.display import AugmentedSamplesDisplay
 
-fig, axes = plt.subplots(
-    len(classes), n_shown + 1, figsize=(1.1 * (n_shown + 1), 1.15 * len(classes))
+display = AugmentedSamplesDisplay.from_sampler(
+    sampler, X, y, classes=[3, 6, 9], n_per_class=7, random_state=0,
+    display_labels=["digit 3", "digit 6", "digit 9"],
 )
-for row, klass in zip(axes, classes):
-    from_class = sources[y[sources] == klass]
-    original = np.bincount(from_class).argmax()
-    made_from_it = np.flatnonzero(sources == original)[:n_shown]
-    row[0].imshow(X[original], cmap="gray_r")
-    for spine in row[0].spines.values():
-        spine.set_color("tab:red")
-        spine.set_linewidth(2)
-    row[0].set_ylabel(f"digit {klass}", rotation=0, ha="right", va="center")
-    for ax, index in zip(row[1:], made_from_it):
-        ax.imshow(new_images[index], cmap="gray_r")
-    for ax in row[1 + len(made_from_it) :]:
-        ax.set_visible(False)
-    for ax in row:
-        ax.set_xticks([])
-        ax.set_yticks([])
-axes[0, 0].set_title("original", fontsize=9)
-axes[0, 1].set_title("augmented copies", fontsize=9, loc="left")
-fig.suptitle("AugmentationOverSampler on long-tailed digits")
-fig.tight_layout()
+display.figure_.suptitle("AugmentationOverSampler on long-tailed digits")
+print("drawn:", display.axes_.shape, "axes; originals shown:",
+      [o.shape for o in display.originals])
 
 # %%
 # Colour images work the same way
@@ -111,10 +95,11 @@ colour_sampler = AugmentationOverSampler(
 X_colour_res, y_colour_res = colour_sampler.fit_resample(X_colour, y_colour)
 print("colour batch:", X_colour_res.shape, X_colour_res.dtype)
 
-fig, axes = plt.subplots(1, 8, figsize=(12, 1.9))
-for i, ax in enumerate(axes):
-    ax.imshow(X_colour_res[1 if i == 0 else len(X_colour) + i - 1])
-    ax.set_title("original" if i == 0 else f"new {i}", fontsize=9)
-    ax.axis("off")
-fig.tight_layout()
+# %%
+# The display draws colour images as they are; every new image comes from
+# the one astronaut.
+display = AugmentedSamplesDisplay.from_sampler(
+    colour_sampler, X_colour, y_colour, n_per_class=7, random_state=0,
+    display_labels=["astronaut"],
+)
 plt.show()

@@ -86,39 +86,30 @@ search.fit(X_train, y_train)
 print(f"searched {len(search.cv_results_['params'])} candidates")
 
 
-def strategy(params):
-    if params.get("augment", "passthrough") != "passthrough":
-        return "augmentation"
-    resample = params.get("resample", "passthrough")
-    if resample != "passthrough":
-        return type(resample).__name__
-    return "class_weight=balanced" if params.get("clf__class_weight") else "none"
-
-
 # %%
 # Ranked strategies
 # -----------------
-# Cross-validated balanced accuracy (the mean of per-class recalls) of every
-# candidate, best first; the error bars are one standard deviation over the
-# folds.
-results = search.cv_results_
-order = np.argsort(results["rank_test_score"])
-labels = [f"{strategy(results['params'][i])}, C={results['params'][i]['clf__C']}"
-          for i in order]
-for label, i in zip(labels, order):
-    print(f"{label:<34}{results['mean_test_score'][i]:.3f} "
-          f"± {results['std_test_score'][i]:.3f}")
+# :func:`~imgbalance.describe_strategy` names the strategy of each
+# candidate, here too: the grid uses the step names of
+# :func:`~imgbalance.make_resampling_search` (``augment``, ``resample``,
+# ``clf``).  Cross-validated balanced accuracy (the mean of per-class
+# recalls) of every candidate, best first:
+from imgbalance import describe_strategy
 
-fig, ax = plt.subplots(figsize=(7, 4))
-ax.barh(labels, results["mean_test_score"][order],
-        xerr=results["std_test_score"][order], color="C0", alpha=0.8)
-ax.barh(labels[0], results["mean_test_score"][order[0]], color="C1")
-ax.invert_yaxis()
-low = (results["mean_test_score"] - results["std_test_score"]).min()
-ax.set_xlim(max(0.0, low - 0.05), 1.0)
-ax.set_xlabel("balanced accuracy (3-fold CV)")
-ax.set_title("Strategies on long-tailed digits (best in orange)")
-fig.tight_layout()
+results = search.cv_results_
+for i in np.argsort(results["rank_test_score"]):
+    params = results["params"][i]
+    print(f"{describe_strategy(params) + ', C=' + str(params['clf__C']):<26}"
+          f"{results['mean_test_score'][i]:.3f} ± {results['std_test_score'][i]:.3f}")
+
+# %%
+# :class:`~imgbalance.display.StrategyComparisonDisplay` draws the best
+# candidate of each strategy: the mean over the folds with one standard
+# deviation, and each fold's score as a dot.
+from imgbalance.display import StrategyComparisonDisplay
+
+display = StrategyComparisonDisplay.from_search(search)
+display.ax_.set_title("Strategies on long-tailed digits")
 
 # %%
 # The best pipeline on the held-out test split
@@ -130,7 +121,7 @@ from imblearn.metrics import classification_report_imbalanced
 from sklearn.metrics import ConfusionMatrixDisplay, balanced_accuracy_score
 
 y_pred = search.predict(X_test)
-print(f"best: {strategy(search.best_params_)}, C={search.best_params_['clf__C']}")
+print(f"best: {describe_strategy(search.best_params_)}, C={search.best_params_['clf__C']}")
 print(f"test balanced accuracy: {balanced_accuracy_score(y_test, y_pred):.3f}")
 print(classification_report_imbalanced(y_test, y_pred, zero_division=0))
 
@@ -138,6 +129,6 @@ fig, ax = plt.subplots(figsize=(5.5, 5))
 ConfusionMatrixDisplay.from_predictions(
     y_test, y_pred, normalize="true", values_format=".2f", cmap="Blues", colorbar=False, ax=ax
 )
-ax.set_title(f"Test confusion matrix (rows: true digit)\nbest: {strategy(search.best_params_)}")
+ax.set_title(f"Test confusion matrix (rows: true digit)\nbest: {describe_strategy(search.best_params_)}")
 fig.tight_layout()
 plt.show()
