@@ -11,7 +11,7 @@ from ._version import __version__
 from .feature_extraction import HOGTransformer, ImageFlattener, ImageReshaper
 from .sampling import AugmentationOverSampler, ImageResampler
 from .search import STRATEGIES, describe_strategy, make_resampling_search
-from . import augmentation, datasets  # noqa: F401  (imgbalance.datasets on import)
+from . import augmentation, datasets, display  # noqa: F401  (sub-packages on import)
 
 __all__ = [
     "AugmentationOverSampler",

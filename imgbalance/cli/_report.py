@@ -1,6 +1,6 @@
 """Report: the table, the summary, the output folder and its files.
 
-The PNG plots are drawn here with matplotlib, when it is installed.
+The PNG plots are drawn by :mod:`imgbalance.display`, when matplotlib is installed.
 """
 
 import json
@@ -97,7 +97,7 @@ def _table(rows):
     return "\n".join(lines)
 
 
-def write_outputs(outdir, rows, best, y_test, y_best, names, log):
+def write_outputs(outdir, rows, best, y_test, names, log):
     """results.json, results.csv, best_pipeline.joblib and the PNG plots in ``outdir``."""
     import csv
 
@@ -117,40 +117,26 @@ def write_outputs(outdir, rows, best, y_test, y_best, names, log):
         for row in rows:
             writer.writerow([row[c] for c in (*_COLUMNS, "cv_balanced_accuracy")])
     joblib.dump(best["pipeline"], outdir / "best_pipeline.joblib")
-    _write_plots(outdir, rows, best, y_test, y_best, names, log)
+    _write_plots(outdir, rows, best, y_test, names, log)
 
 
-def _write_plots(outdir, rows, best, y_test, y_best, names, log):
-    """Per-class recall by strategy, and the best strategy's confusion matrix."""
+def _write_plots(outdir, rows, best, y_test, names, log):
+    """Per-class recall by strategy, and the best strategy's confusion matrix.
+
+    Drawn by :func:`imgbalance.display.save_comparison_figures`, the figures
+    of :class:`~imgbalance.display.StrategyComparisonDisplay`.
+    """
+    from ..display import save_comparison_figures
+
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        from sklearn.metrics import ConfusionMatrixDisplay
+        save_comparison_figures(
+            outdir, y_test, {row["strategy"]: row["y_pred"] for row in rows},
+            cv_scores={row["strategy"]: row["cv_fold_scores"] for row in rows},
+            labels=np.arange(len(names)), display_labels=names,
+            score_name="balanced accuracy", strategy=best["strategy"],
+        )
     except ImportError:
         log("matplotlib is not installed: no PNG plots (pip install 'imgbalance[plot]')")
-        return
-    fig, ax = plt.subplots(figsize=(max(7, len(names) * 1.1), 4.5), layout="constrained")
-    width = 0.8 / len(rows)
-    positions = np.arange(len(names))
-    for i, row in enumerate(rows):
-        ax.bar(positions + i * width, row["per_class_recall"], width, label=row["strategy"])
-    ax.set_xticks(positions + 0.4 - width / 2, names, rotation=30, ha="right")
-    ax.set_ylabel("recall on the test split")
-    ax.set_ylim(0, 1)
-    ax.set_title("Per-class recall by strategy")
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), title="strategy")
-    fig.savefig(outdir / "recall_by_strategy.png", dpi=100)
-    plt.close(fig)
-    fig, ax = plt.subplots(figsize=(7, 6), layout="constrained")
-    ConfusionMatrixDisplay.from_predictions(
-        y_test, y_best, display_labels=names, normalize="true", values_format=".2f",
-        ax=ax, colorbar=False, xticks_rotation=45,
-    )
-    ax.set_title(f"Best strategy: {best['strategy']} (rows normalised)")
-    fig.savefig(outdir / "confusion_matrix.png", dpi=100)
-    plt.close(fig)
 
 
 def print_summary(rows, best, y_test, names):

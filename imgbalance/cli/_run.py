@@ -58,7 +58,7 @@ def compare(args):
     best = rows[0]
     print_summary(rows, best, y_test, names)
     if args.output is not None:
-        write_outputs(args.output, rows, best, y_test, best["y_pred"], names, log)
+        write_outputs(args.output, rows, best, y_test, names, log)
         log(f"wrote results to {args.output}/")
     log(f"total time {time.perf_counter() - start:.1f} s")
     return rows
@@ -82,6 +82,10 @@ def _search_one(strategy, settings, args, X_train, y_train, X_test, y_test):
     row = {
         "strategy": strategy,
         "cv_balanced_accuracy": float(search.best_score_),
+        "cv_fold_scores": [  # the spread drawn in recall_by_strategy.png
+            float(search.cv_results_[f"split{k}_test_score"][search.best_index_])
+            for k in range(search.n_splits_)
+        ],
         **scores(y_test, y_pred),
         "fit_seconds": float(search.refit_time_),
         "search_seconds": time.perf_counter() - t0,
