@@ -131,6 +131,40 @@ def scipy_values(images, mats, pix, *, order, mode, cval, sources=None):
     return ndimage.map_coordinates(stack, points.reshape(4, -1), **kw).reshape(len(pix), c)
 
 
+def _wrap_or_reflect(coord, length, mode):
+    """Map coordinates outside ``[0, length - 1]`` in place, as SciPy's ``map_coordinate``.
+
+    The operations are those of ``map_coordinate`` in SciPy's
+    ``ni_interpolation.c``, in the same order, so that every result -- and
+    the order-0 rounding that follows -- is SciPy's to the last bit.  Both
+    masks are taken before any value is mapped, as SciPy tests each input
+    once.  Mapped values lie in ``[-1, length)``, whose neighbours are all in
+    the padded buffer (index ``length`` is the replicated edge, as SciPy's
+    reflection of it); a last clip keeps the padded indices in bounds should
+    a reduction round outside (never hit by the probes of
+    ``tests/test_warp_scipy_probes.py``).
+    """
+    neg = coord < 0
+    big = coord > length - 1
+    if mode == "wrap":  # period length - 1: first and last samples overlap
+        sz = float(length - 1)
+        c = coord[neg]
+        coord[neg] = c + sz * (np.trunc(-c / sz) + 1.0)
+        c = coord[big]
+        coord[big] = c - sz * np.trunc(c / sz)
+    else:  # reflect: half-sample symmetric, period 2 * length
+        sz2 = 2.0 * length
+        c = coord[neg]
+        far = c < -sz2
+        c[far] = sz2 * np.trunc(-c[far] / sz2) + c[far]
+        # -in - 1 directly: no reduction to [0, 2 * length) first (that rounds twice)
+        coord[neg] = np.where(c < -length, c + sz2, -c - 1.0)
+        c = coord[big]
+        c -= sz2 * np.trunc(c / sz2)
+        coord[big] = np.where(c >= length, (sz2 - c) - 1.0, c)
+    np.clip(coord, -1.0, np.nextafter(float(length), 0.0), out=coord)
+
+
 def _map_axis(coord, length, mode, order):
     """Map float64 coordinates along one axis with SciPy's boundary rules.
 
@@ -147,27 +181,10 @@ def _map_axis(coord, length, mode, order):
         valid = coord >= 0
         valid &= coord <= last
         np.clip(coord, 0, last, out=coord)
-    elif mode == "wrap":
-        if length <= 1:
-            coord[...] = 0.0
-        else:
-            sz = float(last)
-            neg = coord < 0
-            if neg.any():
-                c = coord[neg]
-                coord[neg] = c + sz * (np.trunc(-c / sz) + 1.0)
-            big = coord > last
-            if big.any():
-                c = coord[big]
-                coord[big] = c - sz * np.trunc(c / sz)
-    else:  # reflect: half-sample symmetric, period 2 * length
-        period = 2.0 * length
-        if coord.size and (coord.min() < 0 or coord.max() >= length):
-            m = coord - period * np.floor(coord / period)
-            m[m < 0] += period
-            m[m >= period] -= period
-            # mirrored half: reflect to the forward half (values in (-1, length - 1])
-            np.copyto(coord, np.where(m >= length, (period - 1.0) - m, m))
+    elif length <= 1:  # wrap, reflect
+        coord[...] = 0.0
+    else:
+        _wrap_or_reflect(coord, length, mode)
     if order == 0:
         coord += 0.5
         base = np.floor(coord)
