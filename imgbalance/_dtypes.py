@@ -76,8 +76,12 @@ def round_to_dtype(values, dtype, *, ties="even", out=None, overwrite_input=Fals
     if ties == "even":
         np.rint(work, out=work)
     elif ties == "away":
-        # the rounding is finished by the truncating cast below
-        work += np.copysign(work.dtype.type(0.5), work)
+        # finished by the truncating cast below; for unsigned types values
+        # <= 0 end at 0 either way (SciPy writes 0), so no sign test is needed
+        if dtype.kind == "u":
+            work += work.dtype.type(0.5)
+        else:
+            work += np.copysign(work.dtype.type(0.5), work)
     else:
         raise ValueError(f"ties must be 'even' or 'away', got {ties!r}.")
     np.clip(work, low, high, out=work)

@@ -2,7 +2,8 @@
 
 This is the augmentation default.  :class:`FastU8Bilinear` replaces the
 general path of :mod:`._scipy_exact` for 8-bit images with 1 to 4 channels
-(measured speed-up in ``benchmarks/results/bench_augment.txt``) and gives the
+(its speed-up is measured by ``benchmarks/bench_warp_paths.py``, recorded in
+``benchmarks/results/bench_warp_paths.txt``) and gives the
 same output:
 
 * coordinates come from one small matrix product per block (BLAS, kept
