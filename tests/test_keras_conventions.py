@@ -247,6 +247,32 @@ def test_apply_transform_bad_parameters(params, match):
         apply_transform(x, params)
 
 
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(image_hw=(0, 5)), "image_hw must be positive"),
+        (dict(image_hw=5), "image_hw must be a pair"),
+        (dict(rotation_range=-1.0), "rotation_range must be a finite number >= 0"),
+        (dict(zoom_range=(1.2, 0.8)), "zoom_range must satisfy 0 < low <= high"),
+        (dict(brightness_range=(-0.5, 1.0)), "brightness_range must satisfy 0 <= low"),
+        (dict(n=-1), "n must be a non-negative integer"),
+    ],
+)
+def test_random_transform_parameters_bad_input(kwargs, match):
+    args = dict(n=3, image_hw=(5, 5))
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        random_transform_parameters(np.random.default_rng(0), args.pop("n"), args.pop("image_hw"),
+                                    **args)
+
+
+def test_apply_transform_bad_images():
+    with pytest.raises(TypeError, match="numpy.ndarray"):
+        apply_transform([[1, 2]], {})
+    with pytest.raises(ValueError, match="3 dimensions"):
+        apply_transform(np.zeros((4, 4)), {})
+
+
 def test_apply_transform_accepts_keras_dicts_and_leaves_input_alone():
     x = np.random.default_rng(0).random((1, 5, 5))
     before = x.copy()

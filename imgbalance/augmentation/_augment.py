@@ -20,7 +20,7 @@ from ._keras_transforms import (
     random_transform_parameters,
     transform_matrices,
 )
-from ._warp import warp_affine, warp_into
+from ._warp import _check_images, warp_affine, warp_into
 
 __all__ = ["apply_augmentation", "apply_transform", "draw_augmentation", "scale_brightness"]
 
@@ -179,12 +179,7 @@ def apply_transform(images, transform_parameters, *, order=1, fill_mode="nearest
            [60, 65, 70],
            [75, 80, 85]], dtype=uint8)
     """
-    if not isinstance(images, np.ndarray) or images.ndim not in (3, 4):
-        shape = getattr(images, "shape", None)
-        raise ValueError(
-            "images must be an ndarray of shape (n, h, w) or (n, h, w, c), "
-            f"got {type(images).__name__} of shape {shape}."
-        )
+    _check_images(images)
     params = broadcast_parameters(transform_parameters, n=len(images))
     factors = params["brightness"]
     if factors is not None and np.any(factors < 0):
