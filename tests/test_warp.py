@@ -337,7 +337,7 @@ def test_random_affine_argument_errors():
 
 
 # ---------------------------------------------------------------------------
-# uint8 / order 1 / mode "nearest" fast path (_FastU8Bilinear)
+# uint8 / order 1 / mode "nearest" fast path (FastU8Bilinear in _fast_u8.py)
 # ---------------------------------------------------------------------------
 AUG = dict(rotation_range=15, width_shift_range=0.1, height_shift_range=0.1,
            zoom_range=(0.9, 1.1), horizontal_flip=True)

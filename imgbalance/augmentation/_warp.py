@@ -153,6 +153,7 @@ def warp_affine(images, matrices, *, order=1, mode="nearest", cval=0.0):
     See Also
     --------
     imgbalance.AugmentationOverSampler : Random Keras-style transforms over-sampling rare classes.
+    apply_transform : Keras-style transforms given by their parameters.
     scipy.ndimage.affine_transform : The per-image reference it reproduces.
 
     Notes
@@ -163,8 +164,9 @@ def warp_affine(images, matrices, *, order=1, mode="nearest", cval=0.0):
     1e-7 of the value range); 8-bit images are interpolated in float32,
     other integer types in float64, and for every integer type the rare
     values close to a rounding boundary are taken from SciPy itself, so that
-    integer outputs equal SciPy's (see the module notes).  float16 images
-    (which SciPy rejects) are computed in float32.  Non-finite pixels (NaN,
+    integer outputs equal SciPy's (see the notes of the private modules
+    ``_scipy_exact`` and ``_fast_u8``).  float16 images (which SciPy
+    rejects) are computed in float32.  Non-finite pixels (NaN,
     ``inf``) propagate to the output pixels that interpolate them, but not
     always as in SciPy: where SciPy weighs an ``inf`` neighbour by zero it
     gives NaN, where this kernel interpolates between two ``inf`` it gives
