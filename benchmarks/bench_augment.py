@@ -42,8 +42,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
-from imgbalance.augmentation import warp_affine  # noqa: E402
-from imgbalance.augmentation._warp import random_affine_matrices  # noqa: E402
+from imgbalance.augmentation import random_affine_matrices, warp_affine  # noqa: E402
 
 PARAMS = dict(
     rotation_range=15.0,

@@ -49,7 +49,8 @@ from bench_augment import (  # noqa: E402
 )
 
 from imgbalance.augmentation import warp_affine  # noqa: E402
-from imgbalance.augmentation._warp import _scipy_offset_first, random_affine_matrices  # noqa: E402
+from imgbalance.augmentation import random_affine_matrices  # noqa: E402
+from imgbalance.augmentation._scipy_exact import scipy_offset_first  # noqa: E402
 
 
 def kernels():
@@ -158,7 +159,7 @@ def main():
     if not np.array_equal(reference[:k], scipy_loop(images[:k], mats[:k])):
         sys.exit("warp_affine differs from scipy.ndimage.affine_transform")
     scipy_float64, padded = kernels()
-    offset_first = _scipy_offset_first()
+    offset_first = scipy_offset_first()
     outs = {}
 
     def scipy_arithmetic():

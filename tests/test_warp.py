@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import ndimage as ndi
 
-from imgbalance.augmentation._warp import random_affine_matrices, warp_affine
+from imgbalance.augmentation import random_affine_matrices, warp_affine
 
 MODES = ["constant", "nearest", "reflect", "wrap"]
 ORDERS = [0, 1]
@@ -337,7 +337,7 @@ def test_random_affine_argument_errors():
 
 
 # ---------------------------------------------------------------------------
-# uint8 / order 1 / mode "nearest" fast path (_FastU8Bilinear)
+# uint8 / order 1 / mode "nearest" fast path (FastU8Bilinear in _fast_u8.py)
 # ---------------------------------------------------------------------------
 AUG = dict(rotation_range=15, width_shift_range=0.1, height_shift_range=0.1,
            zoom_range=(0.9, 1.1), horizontal_flip=True)
@@ -374,10 +374,10 @@ def test_uint8_fast_path_exact_ties_identical():
 def test_uint8_fast_path_row_bands_and_rechecks(monkeypatch, channels):
     # tiny blocks force the band path (several blocks per image, with a row
     # offset folded into the matrices) and many intermediate rechecks
-    from imgbalance.augmentation import _warp
+    from imgbalance.augmentation import _fast_u8
 
-    monkeypatch.setattr(_warp, "_FAST_CHUNK_PIXELS", 50)
-    monkeypatch.setattr(_warp, "_FAST_RECHECK_PIXELS", 64)
+    monkeypatch.setattr(_fast_u8, "_FAST_CHUNK_PIXELS", 50)
+    monkeypatch.setattr(_fast_u8, "_FAST_RECHECK_PIXELS", 64)
     rng = np.random.default_rng(23)
     n, h, w = 5, 21, 12
     shape = (n, h, w) if channels is None else (n, h, w, channels)
@@ -422,7 +422,7 @@ def test_uint8_fast_path_larger_rgb_images():
 )
 @pytest.mark.parametrize("block_pixels", [None, 40, 300, 10**6])
 def test_warp_into_sources_equals_gathered_warp(dtype, shape, order, mode, block_pixels):
-    from imgbalance.augmentation._warp import _warp_into
+    from imgbalance.augmentation._warp import warp_into
 
     rng = np.random.default_rng(31)
     x = make_images(rng, shape, dtype)
@@ -430,8 +430,8 @@ def test_warp_into_sources_equals_gathered_warp(dtype, shape, order, mode, block
     sources = rng.integers(0, shape[0], 23)  # repeats, any order
     m = hard_matrices(rng, sources.size, *shape[1:3])
     out = np.full((sources.size, *shape[1:]), 7, dtype=dtype)
-    res = _warp_into(x, m[:, :2], out, order=order, mode=mode, cval=3.0,
-                     sources=sources, block_pixels=block_pixels)
+    res = warp_into(x, m[:, :2], out, order=order, mode=mode, cval=3.0,
+                    sources=sources, block_pixels=block_pixels)
     assert res is out
     expected = warp_affine(x[sources], m, order=order, mode=mode, cval=3.0)
     np.testing.assert_array_equal(out, expected)
@@ -468,13 +468,13 @@ def test_integer_rounding_ties_identical_to_scipy(mode, dtype, channels):
 def test_scipy_coordinate_order_probe_matches_installed_scipy():
     # the probe picks the order in which this SciPy adds the offset; the
     # coordinates built with it reproduce affine_transform bit for bit
-    from imgbalance.augmentation._warp import _scipy_coordinates
+    from imgbalance.augmentation._scipy_exact import scipy_coordinates
 
     rng = np.random.default_rng(42)
     img = rng.random((11, 13))
     m = random_affine_matrices(rng, 1, (11, 13), rotation_range=40, zoom_range=(0.7, 1.3))
     rows, cols = (a.ravel().astype(float) for a in np.mgrid[:11, :13])
-    coords = _scipy_coordinates(np.repeat(m[:, :2], rows.size, axis=0), rows, cols)
+    coords = scipy_coordinates(np.repeat(m[:, :2], rows.size, axis=0), rows, cols)
     got = ndi.map_coordinates(img, coords, order=1, mode="nearest").reshape(11, 13)
     np.testing.assert_array_equal(got, ndi.affine_transform(img, m[0], order=1, mode="nearest"))
 

@@ -1,12 +1,25 @@
-"""Image augmentation kernels: a batched affine warp and Keras-style random transforms.
+"""Image augmentation kernels: a batched affine warp and Keras-style transforms.
 
 ``imgbalance.augmentation.AugmentationOverSampler`` is the sampler of
 :mod:`imgbalance.sampling`, re-exported here where earlier releases kept it.
 """
 
+from ._augment import apply_transform
+from ._keras_transforms import (
+    random_affine_matrices,
+    random_transform_parameters,
+    transform_matrices,
+)
 from ._warp import warp_affine
 
-__all__ = ["AugmentationOverSampler", "warp_affine"]
+__all__ = [
+    "AugmentationOverSampler",
+    "apply_transform",
+    "random_affine_matrices",
+    "random_transform_parameters",
+    "transform_matrices",
+    "warp_affine",
+]
 
 
 def __getattr__(name):

@@ -6,15 +6,23 @@ chunk of it.  The result therefore depends only on the seed -- not on the
 chunk size nor on how many workers computed the chunks.
 
 Draw order: the affine parameters of every image (one block, see
-:func:`random_affine_matrices`), then the brightness factors.
+:func:`random_transform_parameters`), then the brightness factors.
+
+:func:`apply_transform` is the public counterpart of Keras'
+``ImageDataGenerator.apply_transform`` for a batch with explicit parameters.
 """
 
 import numpy as np
 
-from .._dtypes import rint_to_dtype
-from ._warp import _warp_into, random_affine_matrices
+from .._dtypes import round_to_dtype
+from ._keras_transforms import (
+    broadcast_parameters,
+    random_transform_parameters,
+    transform_matrices,
+)
+from ._warp import _check_images, warp_affine, warp_into
 
-__all__ = ["apply_augmentation", "draw_augmentation", "scale_brightness"]
+__all__ = ["apply_augmentation", "apply_transform", "draw_augmentation", "scale_brightness"]
 
 # Most values per block of integer brightness scaling: bounds its float64
 # temporaries (product, rounding, clipping) to a few MiB whatever the batch.
@@ -38,24 +46,14 @@ def scale_brightness(images, factors, out=None):
     step = max(1, _BRIGHTNESS_BLOCK_VALUES // per_image)  # whole images per block
     for s in range(0, len(images), step):
         block = slice(s, s + step)
-        rint_to_dtype(images[block] * factors[block], images.dtype, out=out[block])
+        round_to_dtype(
+            images[block] * factors[block], images.dtype, ties="even", out=out[block],
+            overwrite_input=True,
+        )
     return out
 
 
-def draw_augmentation(
-    rng,
-    n,
-    image_hw,
-    *,
-    rotation_range=0.0,
-    width_shift_range=0.0,
-    height_shift_range=0.0,
-    shear_range=0.0,
-    zoom_range=(1.0, 1.0),
-    horizontal_flip=False,
-    vertical_flip=False,
-    brightness_range=None,
-):
+def draw_augmentation(rng, n, image_hw, **ranges):
     """Draw the random transforms of ``n`` new images.
 
     Parameters
@@ -67,8 +65,8 @@ def draw_augmentation(
     image_hw : (int, int)
         Height and width of the images.
     **ranges
-        Keras ``ImageDataGenerator``-style ranges; ``zoom_range`` is a
-        ``(low, high)`` pair and ``brightness_range`` a pair or None.
+        The keyword arguments of :func:`random_transform_parameters`
+        (Keras ``ImageDataGenerator``-style ranges).
 
     Returns
     -------
@@ -77,22 +75,8 @@ def draw_augmentation(
     factors : ndarray of shape (n,) or None
         Brightness factors, or None without ``brightness_range``.
     """
-    matrices = random_affine_matrices(
-        rng,
-        n,
-        image_hw,
-        rotation_range=rotation_range,
-        width_shift_range=width_shift_range,
-        height_shift_range=height_shift_range,
-        shear_range=shear_range,
-        zoom_range=zoom_range,
-        horizontal_flip=horizontal_flip,
-        vertical_flip=vertical_flip,
-    )
-    factors = None
-    if brightness_range is not None:
-        factors = rng.uniform(brightness_range[0], brightness_range[1], size=n)
-    return matrices, factors
+    params = random_transform_parameters(rng, n, image_hw, **ranges)
+    return transform_matrices(params, image_hw), params["brightness"]
 
 
 def apply_augmentation(
@@ -118,10 +102,92 @@ def apply_augmentation(
     mats = np.asarray(matrices, dtype=np.float64)[:, :2, :]
     if out is None:
         out = np.empty((len(mats), *images.shape[1:]), dtype=images.dtype)
-    _warp_into(
+    warp_into(
         images, mats, out, order=order, mode=mode, cval=cval,
         sources=sources, block_pixels=block_pixels,
     )
+    if factors is not None:
+        scale_brightness(out, factors, out=out)
+    return out
+
+
+def apply_transform(images, transform_parameters, *, order=1, fill_mode="nearest", cval=0.0):
+    """Apply explicit Keras-style transforms to a batch of images.
+
+    The batched counterpart of Keras' ``ImageDataGenerator.apply_transform(x,
+    transform_parameters)``, with the same parameter names: image ``i`` is
+    warped by the rotation, shifts, shear, zoom and flips of parameter set
+    ``i`` (:func:`transform_matrices`, then :func:`warp_affine`), then
+    multiplied by its brightness factor.  With the parameters drawn by
+    :func:`random_transform_parameters` it reproduces exactly what
+    :class:`~imgbalance.AugmentationOverSampler` makes.
+
+    Parameters
+    ----------
+    images : ndarray of shape (n_samples, image_height, image_width) or \
+            (n_samples, image_height, image_width, n_channels)
+        Images to transform (any real dtype but bool).  Not modified.
+    transform_parameters : dict
+        Keys among ``theta`` (rotation in degrees, counter-clockwise on
+        screen), ``tx`` (shift along columns, pixels; positive moves the
+        content left), ``ty`` (shift along rows, pixels; positive moves it
+        up), ``shear`` (degrees), ``zx`` (column zoom), ``zy`` (row zoom; a
+        factor above 1 zooms out), ``flip_horizontal``, ``flip_vertical``
+        (bool) and ``brightness`` (factor, or None for none).  Each value is a
+        scalar (the same for every image) or an array of length
+        ``n_samples``; missing keys are neutral.  Keras'
+        ``channel_shift_intensity`` is accepted only when None.
+    order : {0, 1}, default=1
+        Interpolation order, as Keras' ``interpolation_order``.
+    fill_mode : {"nearest", "constant", "reflect", "wrap"}, default="nearest"
+        As Keras' ``fill_mode`` (SciPy's modes of these names).
+    cval : float, default=0.0
+        Fill value for ``fill_mode="constant"``.
+
+    Returns
+    -------
+    transformed : ndarray of the shape and dtype of ``images``
+        Integer images are rounded (half away from zero after the warp, half
+        to even after the brightness factor) and clipped to their dtype;
+        floating images are not clipped.
+
+    See Also
+    --------
+    random_transform_parameters : Draw the parameters.
+    transform_matrices : The geometry, and its conventions.
+
+    Notes
+    -----
+    Where this follows Keras 3's legacy generator and where keras-preprocessing
+    1.1.2 (centre, axes, signs, brightness) is tabulated in
+    :ref:`keras_conventions`.  On square images the geometry equals Keras 3's
+    ``apply_transform`` given the same dict.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imgbalance.augmentation import apply_transform
+    >>> images = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3) * 10
+    >>> out = apply_transform(images, {"flip_horizontal": [True, False],
+    ...                                "brightness": [1.0, 0.5]})
+    >>> out[0]
+    array([[20, 10,  0],
+           [50, 40, 30],
+           [80, 70, 60]], dtype=uint8)
+    >>> out[1]  # 0.5 * images[1]
+    array([[45, 50, 55],
+           [60, 65, 70],
+           [75, 80, 85]], dtype=uint8)
+    """
+    _check_images(images)
+    params = broadcast_parameters(transform_parameters, n=len(images))
+    factors = params["brightness"]
+    if factors is not None and np.any(factors < 0):
+        raise ValueError(
+            f"transform_parameters['brightness'] must be >= 0, got {transform_parameters['brightness']!r}."
+        )
+    matrices = transform_matrices(params, images.shape[1:3])
+    out = warp_affine(images, matrices, order=order, mode=fill_mode, cval=cval)
     if factors is not None:
         scale_brightness(out, factors, out=out)
     return out

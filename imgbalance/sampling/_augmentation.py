@@ -54,7 +54,11 @@ class AugmentationOverSampler(BaseOverSampler):
     parameters and their units are those of Keras'
     ``ImageDataGenerator``, and so are the defaults: they apply no transform
     (every new image is then an exact copy, as with ``RandomOverSampler``),
-    so set at least one range.  Like every imbalanced-learn sampler it acts
+    so set at least one range.  Keras 3 and keras-preprocessing disagree on
+    several conventions: :ref:`keras_conventions` says which each follows;
+    :func:`imgbalance.augmentation.apply_transform` with
+    :func:`~imgbalance.augmentation.random_transform_parameters` reproduces
+    the transforms one by one.  Like every imbalanced-learn sampler it acts
     in ``fit`` only: inside an :class:`imblearn.pipeline.Pipeline`,
     ``predict`` and ``score`` see the data untouched.
 
