@@ -216,7 +216,7 @@ def test_an_object_that_is_not_an_estimator_is_a_clear_error(imbalanced_images):
         resampler.fit_resample(X, y)
 
 
-def test_only_augmentation_keeps_integer_pixels_and_bool_images_still_work():
+def test_only_image_samplers_keep_integer_pixels_and_bool_images_still_work():
     # a SMOTE subclass that merely has an image_shape parameter is no
     # image-aware sampler: it must still get float64 (no uint8 wrap-around)
     from imgbalance import AugmentationOverSampler
