@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
-from .._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
+from .._compat import Interval, StrOptions, check_feature_names_in, fit_context
 from ._hog import (
     DEFAULT_CHUNK_SIZE,
     check_hog_geometry,
@@ -153,7 +153,7 @@ class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
                 f"X must be non-negative; its minimum is {images.min()}."
             )
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the images and parameters; HOG itself has nothing to learn.
 
@@ -234,7 +234,7 @@ class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
             orientation bin ``k``.
         """
         check_is_fitted(self, "n_features_out_")
-        _check_feature_names_in(self, input_features, generate_names=False)
+        check_feature_names_in(self, input_features, generate_names=False)
         (c_row, c_col), (b_row, b_col) = self._fitted_geometry()
         h, w = self.image_shape_[:2]
         names = [

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import _check_feature_names_in, _fit_context
+from .._compat import check_feature_names_in, fit_context
 from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
 from .._validation import validate_images
 
@@ -37,7 +37,7 @@ class _ImageShapeMixin(ImageInputMixin):
 
     def _pixel_feature_names(self, input_features=None):
         check_is_fitted(self, "image_shape_")
-        names = _check_feature_names_in(self, input_features, generate_names=False)
+        names = check_feature_names_in(self, input_features, generate_names=False)
         if names is not None:
             return names
         return _pixel_names(self.image_shape_)
@@ -93,7 +93,7 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
     def __init__(self, image_shape=None):
         self.image_shape = image_shape
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the image shape.
 
@@ -204,7 +204,7 @@ class ImageReshaper(
     def __init__(self, image_shape=None):
         self.image_shape = image_shape
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the image shape.
 

@@ -6,7 +6,7 @@ from imblearn.over_sampling import RandomOverSampler
 from sklearn.base import clone
 from sklearn.utils import get_tags
 
-from .._compat import HasMethods, _fit_context
+from .._compat import HasMethods, fit_context
 from .._dtypes import rint_to_dtype
 from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
 from .._validation import not_image_rows, restore_layout, validate_sampler_input
@@ -112,7 +112,7 @@ class ImageResampler(ImageInputMixin, BaseSampler):
         self.image_shape = image_shape
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
         """Check the input; a table that holds no images fits the inner sampler.
 
@@ -133,7 +133,7 @@ class ImageResampler(ImageInputMixin, BaseSampler):
         self._fit_table("fit", X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit_resample(self, X, y, **params):
         """Resample the images with a clone of ``sampler``.
 
