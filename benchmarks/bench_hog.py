@@ -59,8 +59,8 @@ def chunk_sweep(X, repeat, sizes=(128, 256, 512, 1024, 2048, 8192)):
     from imgbalance.feature_extraction import _hog
 
     default = _hog.DEFAULT_CHUNK_SIZE
-    print(f"\n== internal chunk size (DEFAULT_CHUNK_SIZE={default}), one core, "
-          f"best of {repeat} ==")
+    print(f"\n== internal chunk size (DEFAULT_CHUNK_SIZE={default}), {X.shape[0]} "
+          f"images, one core, best of {repeat} ==")
     try:
         for ppc in [(4, 4), (7, 7)]:
             params = dict(orientations=9, pixels_per_cell=ppc, cells_per_block=(2, 2))

@@ -103,12 +103,10 @@ __all__ = [
 
 #: Number of 28x28 images per internal sub-chunk (and the chunk size callers
 #: should use for such images; larger images are cut into proportionally
-#: fewer per piece internally). Measured on Fashion-MNIST uint8, 9
-#: orientations, (2, 2) blocks, one core, 8192 images, best of 7 (the machine
-#: was shared, so medians were ~1.5x higher): (4, 4) cells took 24.8, 19.9,
-#: 19.9, 14.9, 23.8 and 37.7 us/image with chunks of 128, 256, 512, 1024, 2048
-#: and 8192 images; (7, 7) cells 16.5, 19.1, 17.5, 16.3, 17.5 and 27.0.
-#: Temporaries for a 1024-image chunk take ~25 MiB with (4, 4) cells.
+#: fewer per piece internally). Pieces of 256 to 2048 images ran within the
+#: machine's noise of each other and whole batches of 8192 were the slowest;
+#: ``python benchmarks/bench_hog.py --chunk-sizes`` measures it
+#: (benchmarks/results/bench_hog_chunks.txt).
 DEFAULT_CHUNK_SIZE = 1024
 
 BLOCK_NORMS = ("L1", "L1-sqrt", "L2", "L2-Hys")
