@@ -224,6 +224,13 @@ def test_channels_first_image_shape_warns_with_the_row_fix(est):
     np.testing.assert_array_equal(fixed, FIRST.transpose(0, 2, 3, 1).reshape(12, -1))
 
 
+def test_channels_first_is_flagged_once_through_image_resampler():
+    inner = AugmentationOverSampler(rotation_range=5, random_state=0)
+    with pytest.warns(ChannelsFirstWarning) as rec:
+        ImageResampler(inner).fit_resample(FIRST, np.arange(12) % 3 == 0)
+    assert [str(w.message).split(":")[0] for w in rec] == ["ImageResampler"]
+
+
 def test_channels_first_warning_can_be_filtered():
     assert issubclass(ChannelsFirstWarning, UserWarning)
     with warnings.catch_warnings():

@@ -1,5 +1,8 @@
 """ImageResampler: any imbalanced-learn sampler on image arrays."""
 
+import warnings
+from contextlib import nullcontext
+
 import numpy as np
 from imblearn.base import BaseSampler
 from imblearn.over_sampling import RandomOverSampler
@@ -9,7 +12,13 @@ from sklearn.utils import get_tags
 from .._compat import HasMethods, fit_context
 from .._dtypes import rint_to_dtype
 from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
-from .._validation import not_image_rows, restore_layout, validate_sampler_input
+from .._warnings import ChannelsFirstWarning
+from .._validation import (
+    channels_first_hint,
+    not_image_rows,
+    restore_layout,
+    validate_sampler_input,
+)
 
 __all__ = ["ImageResampler"]
 
@@ -239,8 +248,15 @@ class ImageResampler(ImageInputMixin, BaseSampler):
             # in the input dtype: on unsigned integers x_j - x_i wraps around and
             # gives silently wrong pixels. Resample in float64, round back below.
             flat = flat.astype(np.float64)
+        # the layout was flagged once, on this wrapper's input: not again by
+        # an image sampler given the same shape (catch_warnings is global
+        # state, so only then)
+        flagged = images_aware and channels_first_hint(self.image_shape_) is not None
         try:
-            X_res, y_res = self.sampler_.fit_resample(flat, y)
+            with warnings.catch_warnings() if flagged else nullcontext():
+                if flagged:
+                    warnings.simplefilter("ignore", ChannelsFirstWarning)
+                X_res, y_res = self.sampler_.fit_resample(flat, y)
         except (ValueError, TypeError) as exc:
             if hasattr(exc, "add_note"):
                 exc.add_note(
