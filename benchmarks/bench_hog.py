@@ -6,9 +6,7 @@ run, times for ``pixels_per_cell`` in (4, 4) and (7, 7), 9 orientations,
 
 (a) ``np.stack([skimage.feature.hog(x, ...) for x in X])``;
 (b) ``imgbalance.HOGTransformer(..., n_jobs=n).fit_transform(X)`` for
-    ``n_jobs`` in (1, 2) -- or, if ``HOGTransformer`` cannot be imported,
-    ``imgbalance.feature_extraction._hog.hog_batch`` over chunks of ``DEFAULT_CHUNK_SIZE``
-    (the path used is printed);
+    ``n_jobs`` in (1, 2);
 
 and prints seconds (best of ``--repeat`` runs for (b)), images/s, the
 speed-up over (a), the peak memory traced
@@ -21,6 +19,10 @@ Usage::
     python benchmarks/bench_hog.py                 # all 60,000 images
     python benchmarks/bench_hog.py --quick         # 2,000 images
     python benchmarks/bench_hog.py --n-images 10000 --repeat 5
+    python benchmarks/bench_hog.py --chunk-sizes --repeat 7   # the kernel's DEFAULT_CHUNK_SIZE
+
+``--chunk-sizes`` times the kernel (``feature_extraction._hog.hog_batch``) on
+8,192 images, one core, for internal chunks of 128 to 8,192 images.
 """
 
 import argparse
@@ -42,35 +44,41 @@ DEFAULT_DATA = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 
 def make_batched(ppc, n_jobs):
     """Return (label, callable X -> features) for the batched implementation."""
+    from imgbalance import HOGTransformer
+
     params = dict(orientations=9, pixels_per_cell=ppc, cells_per_block=(2, 2))
-    try:
-        from imgbalance import HOGTransformer
-    except Exception as exc:  # not written yet, or broken
-        from imgbalance.feature_extraction import _hog
-
-        def run(X):
-            out = np.empty(
-                (X.shape[0], _hog.hog_n_features(X.shape[1:3], **params)),
-                dtype=_hog.hog_output_dtype(X.dtype),
-            )
-            for start in range(0, X.shape[0], _hog.DEFAULT_CHUNK_SIZE):
-                stop = start + _hog.DEFAULT_CHUNK_SIZE
-                out[start:stop] = _hog.hog_batch(X[start:stop], **params)
-            return out
-
-        reason = f"{type(exc).__name__}: {exc}"
-        return f"_hog.hog_batch chunks (HOGTransformer unavailable: {reason})", run, False
 
     def run(X):
         return HOGTransformer(**params, n_jobs=n_jobs).fit_transform(X)
 
-    return f"HOGTransformer(n_jobs={n_jobs})", run, True
+    return f"HOGTransformer(n_jobs={n_jobs})", run
 
 
-def timed(func, *args):
+def chunk_sweep(X, repeat, sizes=(128, 256, 512, 1024, 2048, 8192)):
+    """Microseconds per image of the kernel on one core for each internal chunk size."""
+    from imgbalance.feature_extraction import _hog
+
+    default = _hog.DEFAULT_CHUNK_SIZE
+    print(f"\n== internal chunk size (DEFAULT_CHUNK_SIZE={default}), {X.shape[0]} "
+          f"images, one core, best of {repeat} ==")
+    try:
+        for ppc in [(4, 4), (7, 7)]:
+            params = dict(orientations=9, pixels_per_cell=ppc, cells_per_block=(2, 2))
+            cells = []
+            for size in sizes:
+                _hog.DEFAULT_CHUNK_SIZE = size
+                _hog.hog_batch(X[:size], **params)  # warm-up
+                best = min(timed(_hog.hog_batch, X, **params)[1] for _ in range(repeat))
+                cells.append(f"{size}: {best / X.shape[0] * 1e6:.1f}")
+            print(f"pixels_per_cell={ppc}: us/image by chunk size  " + ", ".join(cells))
+    finally:
+        _hog.DEFAULT_CHUNK_SIZE = default
+
+
+def timed(func, *args, **kwargs):
     gc.collect()
     t0 = time.perf_counter()
-    result = func(*args)
+    result = func(*args, **kwargs)
     return result, time.perf_counter() - t0
 
 
@@ -93,6 +101,9 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3,
                         help="best of this many timed runs of the batched paths "
                              "(the skimage loop runs once)")
+    parser.add_argument("--chunk-sizes", action="store_true",
+                        help="only time the kernel's internal chunk sizes (8,192 "
+                             "images unless --n-images is smaller)")
     parser.add_argument("--data", default=os.environ.get("FASHION_MNIST_TRAIN", DEFAULT_DATA))
     args = parser.parse_args(argv)
     n_images = min(args.n_images, 2000) if args.quick else args.n_images
@@ -107,6 +118,10 @@ def main(argv=None):
           f"numpy {np.__version__}, scikit-image {skimage_version}, "
           f"{os.cpu_count()} CPUs")
 
+    if args.chunk_sizes:
+        chunk_sweep(X[:8192], args.repeat)
+        return
+
     for ppc in [(4, 4), (7, 7)]:
         params = dict(orientations=9, pixels_per_cell=ppc, cells_per_block=(2, 2))
         print(f"\n== pixels_per_cell={ppc}, cells_per_block=(2, 2), orientations=9 ==")
@@ -115,7 +130,7 @@ def main(argv=None):
         print(f"{'skimage.feature.hog loop':48s} {t_ref:8.2f} s {n / t_ref:10.0f} img/s"
               f"   1.0x   output {ref.nbytes / 2**20:.1f} MiB")
         for n_jobs in (1, 2):
-            label, run, is_transformer = make_batched(ppc, n_jobs)
+            label, run = make_batched(ppc, n_jobs)
             # warm-up: imports, lookup tables, worker start-up (needs >= 2 chunks)
             run(X[: min(X.shape[0], 2100)])
             out, t = timed(run, X)
@@ -132,8 +147,6 @@ def main(argv=None):
                   f"   peak {peak / 2**20:.1f} MiB = {peak / out.nbytes:.2f}x output,"
                   f" extra {extra / 2**20:.1f} MiB = {extra / out.nbytes:.2f}x output{note};"
                   f" equal={equal} max|diff|={maxdiff:.3g}")
-            if not is_transformer:
-                break  # the fallback has no n_jobs
         del ref
 
 

@@ -1,9 +1,21 @@
-"""Warnings that point at the user's code."""
+"""Warnings that point at the user's code, and imgbalance's warning classes."""
 
 import sys
 import warnings
 
-__all__ = ["warn_caller"]
+__all__ = ["ChannelsFirstWarning", "warn_caller"]
+
+
+class ChannelsFirstWarning(UserWarning):
+    """Image input that looks channels-first, ``(n_samples, n_channels, height, width)``.
+
+    imgbalance reads 4-D arrays as channels-last, ``(n_samples, height,
+    width, n_channels)``, and never transposes by itself: it warns when the
+    second axis is 1, 3 or 4 and the last axis is larger, and names the fix,
+    ``X.transpose(0, 2, 3, 1)``.  Filter it if the layout is intended::
+
+        warnings.filterwarnings("ignore", category=ChannelsFirstWarning)
+    """
 
 # Frames of these packages are skipped: a warning raised while fitting
 # points at the user's line, whether the estimator was called directly

@@ -1,10 +1,10 @@
-"""Tests for the batched HOG kernel ``imgbalance.feature_extraction._hog``.
+"""Tests for the batched HOG kernel ``imgbalance.feature_extraction._hog``
+(entry point) and its stages ``_hog_gradients``, ``_hog_cells``, ``_hog_blocks``.
 
 The independent reference is ``skimage.feature.hog`` called once per image;
 the kernel is expected to match it bit for bit.
 """
 
-import importlib.util
 import itertools
 import os
 from pathlib import Path
@@ -16,18 +16,8 @@ skimage_feature = pytest.importorskip("skimage.feature")
 skimage_data = pytest.importorskip("skimage.data")
 
 
-def _load_kernel():
-    try:
-        from imgbalance.feature_extraction import _hog
-    except ImportError:  # package __init__ not there yet: load the file itself
-        path = Path(__file__).resolve().parents[1] / "imgbalance" / "_hog.py"
-        spec = importlib.util.spec_from_file_location("imgbalance_hog_standalone", path)
-        _hog = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(_hog)
-    return _hog
+from imgbalance.feature_extraction import _hog, _hog_blocks, _hog_cells, _hog_gradients  # noqa: E402
 
-
-_hog = _load_kernel()
 hog_batch = _hog.hog_batch
 
 FASHION_MNIST = Path(
@@ -295,10 +285,12 @@ def test_bad_arguments():
         hog_batch(images, orientations=0, pixels_per_cell=(4, 4), cells_per_block=(2, 2))
 
 
-def test_kernel_does_not_import_sklearn_or_joblib():
-    source = Path(_hog.__file__).read_text()
+@pytest.mark.parametrize("module", [_hog, _hog_gradients, _hog_cells, _hog_blocks])
+def test_kernel_does_not_import_sklearn_or_joblib(module):
+    source = Path(module.__file__).read_text()
     for name in ("sklearn", "joblib"):
         assert f"import {name}" not in source and f"from {name}" not in source
+    assert len(source.splitlines()) <= 500
 
 
 def test_orientation_binning_matches_remainder_formula():
@@ -315,7 +307,7 @@ def test_orientation_binning_matches_remainder_formula():
     g_col[300:400] = -1.0
     for orientations in [1, 6, 7, 9, 11, 13, 180]:
         angle = np.rad2deg(np.arctan2(g_row, g_col)) % 180
-        expected = np.searchsorted(_hog._bin_edges(orientations), angle, side="right") - 1
-        got = _hog._orientation_bins(g_row.copy(), g_col.copy(), orientations)
+        expected = np.searchsorted(_hog_gradients.bin_edges(orientations), angle, side="right") - 1
+        got = _hog_gradients.orientation_bins(g_row.copy(), g_col.copy(), orientations)
         assert np.array_equal(got, expected)
     assert np.any(expected == orientations)  # some angles do vote nowhere

@@ -216,7 +216,7 @@ def test_an_object_that_is_not_an_estimator_is_a_clear_error(imbalanced_images):
         resampler.fit_resample(X, y)
 
 
-def test_only_augmentation_keeps_integer_pixels_and_bool_images_still_work():
+def test_only_image_samplers_keep_integer_pixels_and_bool_images_still_work():
     # a SMOTE subclass that merely has an image_shape parameter is no
     # image-aware sampler: it must still get float64 (no uint8 wrap-around)
     from imgbalance import AugmentationOverSampler
@@ -241,3 +241,175 @@ def test_only_augmentation_keeps_integer_pixels_and_bool_images_still_work():
                                                       random_state=0)).fit_resample(X, y)
     assert X_res.dtype == bool and X_res.shape == (30, 6, 6)
     np.testing.assert_array_equal(X_res[:20], X)
+
+
+# ------------------------------------------------------------------ tables
+# Issue 16.5: 2-D input that is not an image batch (sparse matrices, object or
+# string arrays, dataframes with non-numeric columns) goes to the wrapped
+# sampler unchanged; the output must be exactly the wrapped sampler's.
+
+pd = pytest.importorskip("pandas")
+sparse = pytest.importorskip("scipy.sparse")
+
+from imblearn.over_sampling import SMOTEN, SMOTENC  # noqa: E402
+from imblearn.under_sampling import (  # noqa: E402
+    EditedNearestNeighbours,
+    NearMiss,
+)
+from sklearn.base import clone  # noqa: E402
+
+
+def _table_data():
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 20 + [1] * 8 + [2] * 5)
+    numbers = rng.normal(size=(33, 3)) + y[:, None]
+    return numbers, y
+
+
+def _tables():
+    numbers, y = _table_data()
+    words = np.array(["cat", "dog", "eel"], dtype=object)[np.arange(33) % 3]
+    frame = pd.DataFrame(numbers, columns=["a", "b", "c"], index=np.arange(100, 133))
+    dated = frame.assign(when=pd.date_range("2026-01-01", periods=33, freq="D"))
+    worded = frame.assign(word=words)
+    return {
+        "csr": sparse.csr_matrix(numbers),
+        "csc": sparse.csc_matrix(numbers),
+        "csr_array": sparse.csr_array(numbers),
+        "object array": numbers.astype(object),
+        "string array": np.column_stack([words, words[::-1]]).astype(str),
+        "object strings": np.column_stack([words, words[::-1]]),
+        "dataframe with datetime": dated,
+        "dataframe with strings": worded,
+        "dataframe with category": worded.astype({"word": "category"}),
+    }, y
+
+
+SAMPLERS = {
+    "RandomOverSampler": RandomOverSampler(random_state=0),
+    "RandomUnderSampler": RandomUnderSampler(random_state=0),
+    "SMOTE": SMOTE(k_neighbors=3, random_state=0),
+    "ADASYN": ADASYN(n_neighbors=3, random_state=0),
+    "SMOTEN": SMOTEN(k_neighbors=3, random_state=0),
+    "SMOTENC": SMOTENC(categorical_features="auto", k_neighbors=3, random_state=0),
+    "NearMiss": NearMiss(),
+    "TomekLinks": TomekLinks(),
+    "EditedNearestNeighbours": EditedNearestNeighbours(),
+}
+
+
+def _outcome(sampler, X, y):
+    try:
+        return sampler.fit_resample(X, y)
+    except (ValueError, TypeError) as exc:
+        return exc
+
+
+def _assert_same_output(got, expected):
+    if isinstance(expected, Exception):
+        assert type(got) is type(expected) and str(got) == str(expected)
+        return
+    (X_got, y_got), (X_exp, y_exp) = got, expected
+    assert type(X_got) is type(X_exp)
+    if sparse.issparse(X_exp):
+        assert X_got.format == X_exp.format and X_got.dtype == X_exp.dtype
+        assert (X_got != X_exp).nnz == 0
+    elif isinstance(X_exp, pd.DataFrame):
+        pd.testing.assert_frame_equal(X_got, X_exp)
+    else:
+        assert X_got.dtype == X_exp.dtype
+        np.testing.assert_array_equal(X_got, X_exp)
+    np.testing.assert_array_equal(y_got, y_exp)
+
+
+@pytest.mark.parametrize("table", list(_tables()[0]))
+@pytest.mark.parametrize("name", list(SAMPLERS))
+def test_tables_give_exactly_the_wrapped_samplers_output(name, table):
+    tables, y = _tables()
+    X = tables[table]
+    X_before = X.copy()
+    sampler = SAMPLERS[name]
+    expected = _outcome(clone(sampler), X, y)
+    resampler = ImageResampler(clone(sampler))
+    _assert_same_output(_outcome(resampler, X, y), expected)
+    if not isinstance(expected, Exception):
+        direct = clone(sampler)
+        direct.fit_resample(X, y)
+        assert hasattr(resampler, "sample_indices_") == hasattr(direct, "sample_indices_")
+        if hasattr(direct, "sample_indices_"):
+            np.testing.assert_array_equal(resampler.sample_indices_, direct.sample_indices_)
+        assert resampler.n_features_in_ == direct.n_features_in_
+        assert resampler.image_shape_ == (1, direct.n_features_in_)
+    if isinstance(X, pd.DataFrame):  # inputs are never modified
+        pd.testing.assert_frame_equal(X, X_before)
+    elif sparse.issparse(X):
+        assert (X != X_before).nnz == 0
+    else:
+        np.testing.assert_array_equal(X, X_before)
+
+
+def test_tables_cover_both_outcomes():
+    # the matrix above holds cases the wrapped samplers accept and refuse
+    tables, y = _tables()
+    outcomes = [
+        isinstance(_outcome(clone(s), tables[t], y), Exception)
+        for s in SAMPLERS.values()
+        for t in tables
+    ]
+    assert any(outcomes) and not all(outcomes)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_samplers_sparse",
+        "check_samplers_pandas",
+        "check_samplers_pandas_sparse",
+        "check_samplers_list",
+        "check_samplers_string",
+        "check_samplers_fit_resample",
+        "check_samplers_sampling_strategy_fit_resample",
+    ],
+)
+@pytest.mark.parametrize(
+    "sampler",
+    [RandomOverSampler(random_state=0), RandomUnderSampler(random_state=0),
+     SMOTE(random_state=0), NearMiss()],
+    ids=lambda s: type(s).__name__,
+)
+def test_imblearn_checks_through_the_wrapper(sampler, check):
+    # imbalanced-learn's own sampler checks, which the wrapped samplers pass,
+    # pass through ImageResampler too (string inputs only where the wrapped
+    # sampler claims them)
+    import imblearn.utils.estimator_checks as checks
+
+    if check == "check_samplers_string" and not sampler.__sklearn_tags__().input_tags.string:
+        pytest.skip(f"{type(sampler).__name__} does not take strings")
+    getattr(checks, check)("ImageResampler", ImageResampler(clone(sampler)))
+
+
+def test_table_with_image_shape_is_a_clear_error():
+    tables, y = _tables()
+    for table in ("csr", "object array", "dataframe with strings"):
+        with pytest.raises(ValueError, match=r"cannot hold flattened images.*image_shape=None"):
+            ImageResampler(image_shape=(1, 3)).fit_resample(tables[table], y)
+
+
+def test_table_refused_by_an_image_sampler_as_by_itself():
+    from imgbalance import AugmentationOverSampler
+
+    tables, y = _tables()
+    inner = AugmentationOverSampler(random_state=0)
+    expected = _outcome(clone(inner), tables["csr"], y)
+    assert isinstance(expected, TypeError)  # AugmentationOverSampler takes no sparse input
+    _assert_same_output(_outcome(ImageResampler(inner), tables["csr"], y), expected)
+
+
+def test_tags_follow_the_wrapped_sampler():
+    tags = ImageResampler(RandomOverSampler()).__sklearn_tags__().input_tags
+    inner = RandomOverSampler().__sklearn_tags__().input_tags
+    assert (tags.sparse, tags.string, tags.dataframe) == (inner.sparse, inner.string,
+                                                          inner.dataframe)
+    assert tags.two_d_array and tags.three_d_array
+    smote = ImageResampler(SMOTE()).__sklearn_tags__().input_tags
+    assert smote.string == SMOTE().__sklearn_tags__().input_tags.string

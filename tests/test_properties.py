@@ -5,12 +5,14 @@ exactly the class counts ``sampling_strategy`` asks for (imbalanced-learn's
 ``check_sampling_strategy`` is the reference), keep the dtype and never
 mutate their input; HOG equals scikit-image on random shapes, dtypes and
 parameters; flatten then reshape is the identity; outputs for a given
-``random_state`` do not depend on ``n_jobs`` or chunk size.
+``random_state`` do not depend on ``n_jobs`` or chunk size; channels-first
+looking input warns exactly when the rule says so.
 """
 
 from collections import Counter
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from imblearn.utils import check_sampling_strategy
@@ -128,6 +130,9 @@ def test_hog_equals_skimage(case):
         np.testing.assert_allclose(out[i], expected, rtol=0, atol=1e-12)
 
 
+# one-row colour images, (n, 1, w, 3) with w > 1, are ambiguous with
+# channels-first grayscale and get a ChannelsFirstWarning by design
+@pytest.mark.filterwarnings("ignore::imgbalance.exceptions.ChannelsFirstWarning")
 @SETTINGS
 @given(X=image_batches(min_side=1))
 def test_flatten_then_reshape_is_identity(X):
@@ -158,3 +163,25 @@ def test_hog_independent_of_chunking_and_n_jobs(X, chunk_size):
     reference = HOGTransformer(**params).fit_transform(X)
     out = HOGTransformer(**params, chunk_size=chunk_size, n_jobs=2).fit_transform(X)
     np.testing.assert_array_equal(out, reference)
+
+
+@SETTINGS
+@given(
+    shape=st.tuples(st.integers(1, 6), st.integers(1, 9), st.integers(1, 9)),
+    flattened=st.booleans(),
+)
+def test_channels_first_warning_iff_the_rule_holds(shape, flattened):
+    # warns exactly when the second axis is 1, 3 or 4 and the last is larger;
+    # never transposes: image_shape_ is the layout as given
+    import warnings
+
+    from imgbalance.exceptions import ChannelsFirstWarning
+
+    X = np.zeros((2, *shape), dtype=np.uint8)
+    flattener = ImageFlattener(image_shape=shape if flattened else None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        flattener.fit(X.reshape(2, -1) if flattened else X)
+    warned = any(w.category is ChannelsFirstWarning for w in caught)
+    assert warned == (shape[0] in (1, 3, 4) and shape[2] > shape[0])
+    assert flattener.image_shape_ == shape

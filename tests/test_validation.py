@@ -1,6 +1,7 @@
 """The image input contract, exercised through every image estimator."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -173,3 +174,91 @@ def test_inputs_are_not_modified(est, images):
         est.transform(X)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+# ------------------------------------------------------- channels-first input
+# Issue 15: 4-D input whose second axis is 1, 3 or 4 and whose last axis is
+# larger looks channels-first; every image estimator warns, names the fix and
+# reads the array as given (channels-last), never transposing it.
+
+from imgbalance.exceptions import ChannelsFirstWarning  # noqa: E402
+
+# every estimator fits 8 x 8 images: HOG with 2 x 2 cells fits (3, 8, 8) too
+FIRST = np.random.default_rng(1).random((12, 3, 8, 8))
+
+
+@pytest.mark.parametrize("est", ESTIMATORS, ids=IDS)
+def test_channels_first_input_warns_and_is_not_transposed(est):
+    est = clone(est)
+    with pytest.warns(ChannelsFirstWarning, match=re.escape("X.transpose(0, 2, 3, 1)")) as rec:
+        _fit(est, FIRST)
+    assert [w.filename for w in rec if w.category is ChannelsFirstWarning] == [__file__]
+    assert est.image_shape_ == (3, 8, 8)  # read as given, not guessed
+    # the fix it names gives channels-last images, without a warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ChannelsFirstWarning)
+        _fit(est, FIRST.transpose(0, 2, 3, 1))
+    assert est.image_shape_ == (8, 8, 3)
+
+
+@pytest.mark.parametrize("est", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize(
+    "shape", [(12, 8, 8, 3), (12, 8, 8, 1), (12, 3, 8, 2), (12, 5, 8, 8), (12, 3, 8)]
+)
+def test_channels_last_and_other_shapes_do_not_warn(est, shape):
+    X = np.random.default_rng(2).random(shape)
+    if isinstance(est, HOGTransformer):
+        est = clone(est).set_params(pixels_per_cell=(1, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ChannelsFirstWarning)
+        _fit(clone(est), X)
+
+
+@pytest.mark.parametrize("est", ESTIMATORS, ids=IDS)
+def test_channels_first_image_shape_warns_with_the_row_fix(est):
+    flat = FIRST.reshape(12, -1)
+    with pytest.warns(ChannelsFirstWarning, match=r"image_shape=\(3, 8, 8\) looks channels-first"):
+        _fit(clone(est).set_params(image_shape=(3, 8, 8)), flat)
+    # the rows it names are the channels-last images, flattened
+    fixed = flat.reshape(-1, 3, 8, 8).transpose(0, 2, 3, 1).reshape(len(flat), -1)
+    np.testing.assert_array_equal(fixed, FIRST.transpose(0, 2, 3, 1).reshape(12, -1))
+
+
+def test_channels_first_is_flagged_once_through_image_resampler():
+    inner = AugmentationOverSampler(rotation_range=5, random_state=0)
+    with pytest.warns(ChannelsFirstWarning) as rec:
+        ImageResampler(inner).fit_resample(FIRST, np.arange(12) % 3 == 0)
+    assert [str(w.message).split(":")[0] for w in rec] == ["ImageResampler"]
+
+
+def test_channels_first_warning_can_be_filtered():
+    assert issubclass(ChannelsFirstWarning, UserWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=ChannelsFirstWarning)
+        ImageFlattener().fit(FIRST)
+    # at transform the fitted shape is checked, without a second warning
+    flattener = ImageFlattener()
+    with pytest.warns(ChannelsFirstWarning):
+        flattener.fit(FIRST)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ChannelsFirstWarning)
+        flattener.transform(FIRST)
+
+
+# ---------------------------------------------- what the estimators share
+from imgbalance._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin  # noqa: E402
+
+
+@pytest.mark.parametrize("est", ESTIMATORS, ids=IDS)
+def test_shared_image_input_rules(est):
+    cls = type(est)
+    assert issubclass(cls, ImageInputMixin)
+    constraints = cls._parameter_constraints["image_shape"]
+    assert constraints is IMAGE_SHAPE_CONSTRAINT["image_shape"]
+    tags = est.__sklearn_tags__()
+    assert tags.input_tags.two_d_array and tags.input_tags.three_d_array
+    doc = cls.__doc__
+    assert "{image_shape}" not in doc and "{image_attributes}" not in doc
+    assert "image_shape : tuple of int or None, default=None" in doc
+    assert "ChannelsFirstWarning" in doc and "n_features_in_ : int" in doc

@@ -7,7 +7,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
+from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
+from .._compat import Interval, StrOptions, check_feature_names_in, fit_context
 from ._hog import (
     DEFAULT_CHUNK_SIZE,
     check_hog_geometry,
@@ -21,7 +22,8 @@ from .._validation import check_int_pair, reject_bool, validate_images
 __all__ = ["HOGTransformer"]
 
 
-class HOGTransformer(TransformerMixin, BaseEstimator):
+@image_input_docstring()
+class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
     """Histogram of Oriented Gradients (HOG) features for a batch of images.
 
     Row ``i`` of the output equals ``skimage.feature.hog(X[i], ...,
@@ -42,7 +44,7 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         Size (rows, columns) of a cell, in pixels.
     cells_per_block : int or (int, int), default=(3, 3)
         Number of cells (rows, columns) in each normalisation block.
-    block_norm : {"L1", "L1-sqrt", "L2", "L2-Hys"}, default="L2-Hys"
+    block_norm : {{"L1", "L1-sqrt", "L2", "L2-Hys"}}, default="L2-Hys"
         Block normalisation, as in :func:`skimage.feature.hog`:
 
         - ``"L1"``: normalisation by the L1 norm;
@@ -53,12 +55,9 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
     transform_sqrt : bool, default=False
         Apply power-law compression (square root of every pixel) before
         computing gradients.  Images must then be non-negative.
-    image_shape : tuple of int or None, default=None
-        Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
-        image when ``X`` is passed flattened as ``(n_samples, n_features)``.
-        If None, a 2-D ``X`` is taken as ``1 x n_features`` images (which
-        only makes sense with ``pixels_per_cell=(1, k)`` and
-        ``cells_per_block=(1, m)``).
+    {image_shape}
+        One-row images only make sense with ``pixels_per_cell=(1, k)`` and
+        ``cells_per_block=(1, m)``.
     n_jobs : int, default=None
         Number of jobs computing chunks of images in parallel.  ``None``
         means 1 unless in a :obj:`joblib.parallel_config` context; ``-1``
@@ -70,13 +69,11 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    image_shape_ : tuple of int
-        Shape of one image seen during :meth:`fit`.
-    n_features_in_ : int
-        Number of pixel values per image, ``prod(image_shape_)``.
+    {image_attributes}
+
     n_features_out_ : int
         Length of one HOG descriptor.  :meth:`get_feature_names_out` names
-        each value by its place, ``"hog_block{r}_{c}_cell{i}_{j}_orient{k}"``:
+        each value by its place, ``"hog_block{{r}}_{{c}}_cell{{i}}_{{j}}_orient{{k}}"``:
         block ``(r, c)`` of the block grid, cell ``(i, j)`` within the block,
         orientation bin ``k`` (scikit-image's feature-vector order).
 
@@ -117,7 +114,7 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         "cells_per_block": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "block_norm": [StrOptions({"L1", "L1-sqrt", "L2", "L2-Hys"})],
         "transform_sqrt": ["boolean"],
-        "image_shape": [tuple, list, None],
+        **IMAGE_SHAPE_CONSTRAINT,
         "n_jobs": [Integral, None],
         "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
     }
@@ -156,7 +153,7 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
                 f"X must be non-negative; its minimum is {images.min()}."
             )
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the images and parameters; HOG itself has nothing to learn.
 
@@ -220,10 +217,6 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
             )
         return pixels_per_cell, cells_per_block
 
-    @property
-    def _n_features_out(self):
-        return self.n_features_out_
-
     def get_feature_names_out(self, input_features=None):
         """Names of the HOG features, by block, cell and orientation.
 
@@ -241,7 +234,7 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
             orientation bin ``k``.
         """
         check_is_fitted(self, "n_features_out_")
-        _check_feature_names_in(self, input_features, generate_names=False)
+        check_feature_names_in(self, input_features, generate_names=False)
         (c_row, c_col), (b_row, b_col) = self._fitted_geometry()
         h, w = self.image_shape_[:2]
         names = [
@@ -290,7 +283,5 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.input_tags.two_d_array = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags

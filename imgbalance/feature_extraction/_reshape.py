@@ -4,17 +4,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import _check_feature_names_in, _fit_context
+from .._compat import check_feature_names_in, fit_context
+from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
 from .._validation import validate_images
 
 __all__ = ["ImageFlattener", "ImageReshaper"]
-
-_IMAGE_SHAPE_DOC = """image_shape : tuple of int or None, default=None
-        Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
-        image, used only when ``X`` is passed flattened as
-        ``(n_samples, n_features)``.  If None, a 2-D ``X`` is taken as
-        ``1 x n_features`` images.  Ignored (but checked) for image arrays."""
-
 
 def _pixel_names(image_shape):
     """Feature names ``pixel_<row>_<col>[_<channel>]`` in C order."""
@@ -23,7 +17,7 @@ def _pixel_names(image_shape):
     return np.asarray([f"pixel_{n}" for n in names], dtype=object)
 
 
-class _ImageShapeMixin:
+class _ImageShapeMixin(ImageInputMixin):
     """Validation, reshaping and feature names shared by the two transformers."""
 
     def _to_images(self, X):
@@ -43,20 +37,19 @@ class _ImageShapeMixin:
 
     def _pixel_feature_names(self, input_features=None):
         check_is_fitted(self, "image_shape_")
-        names = _check_feature_names_in(self, input_features, generate_names=False)
+        names = check_feature_names_in(self, input_features, generate_names=False)
         if names is not None:
             return names
         return _pixel_names(self.image_shape_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.input_tags.two_d_array = True
         tags.input_tags.allow_nan = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
 
+@image_input_docstring()
 class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
     """Flatten a batch of images into a ``(n_samples, n_features)`` matrix.
 
@@ -71,10 +64,8 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    image_shape_ : tuple of int
-        Shape of one image seen during :meth:`fit`.
-    n_features_in_ : int
-        Number of pixel values per image, ``prod(image_shape_)``.
+    {image_attributes}
+
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`, defined only when ``X`` was
         a dataframe with string column names.
@@ -97,12 +88,12 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
     True
     """
 
-    _parameter_constraints: dict = {"image_shape": [tuple, list, None]}
+    _parameter_constraints: dict = {**IMAGE_SHAPE_CONSTRAINT}
 
     def __init__(self, image_shape=None):
         self.image_shape = image_shape
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the image shape.
 
@@ -167,6 +158,7 @@ class ImageFlattener(_ImageShapeMixin, TransformerMixin, BaseEstimator):
         return self._pixel_feature_names(input_features)
 
 
+@image_input_docstring()
 class ImageReshaper(
     _ImageShapeMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
 ):
@@ -188,10 +180,8 @@ class ImageReshaper(
 
     Attributes
     ----------
-    image_shape_ : tuple of int
-        Shape of one output image.
-    n_features_in_ : int
-        Number of pixel values per image, ``prod(image_shape_)``.
+    {image_attributes}
+
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit`, defined only when ``X`` was
         a dataframe with string column names.
@@ -209,12 +199,12 @@ class ImageReshaper(
     (2, 3, 4)
     """
 
-    _parameter_constraints: dict = {"image_shape": [tuple, list, None]}
+    _parameter_constraints: dict = {**IMAGE_SHAPE_CONSTRAINT}
 
     def __init__(self, image_shape=None):
         self.image_shape = image_shape
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Record the image shape.
 
@@ -301,6 +291,3 @@ class ImageReshaper(
         """
         return self._pixel_feature_names(input_features)
 
-
-ImageFlattener.__doc__ = ImageFlattener.__doc__.format(image_shape=_IMAGE_SHAPE_DOC)
-ImageReshaper.__doc__ = ImageReshaper.__doc__.format(image_shape=_IMAGE_SHAPE_DOC)

@@ -5,10 +5,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution
 from sklearn.utils import check_random_state
 
 from .._compat import Interval, StrOptions
+from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
 from .._parallel import chunk_slices, effective_chunk_jobs, map_chunks
 from .._validation import check_range_pair, restore_layout, validate_sampler_input
 from .._warnings import warn_caller
@@ -44,8 +44,8 @@ def _augment_chunk(images, matrices, factors, sources, *, out, **warp):
     apply_augmentation(images, matrices, factors, sources=sources, out=out, **warp)
 
 
-@Substitution(sampling_strategy=BaseOverSampler._sampling_strategy_docstring)
-class AugmentationOverSampler(BaseOverSampler):
+@image_input_docstring(sampling_strategy=BaseOverSampler._sampling_strategy_docstring)
+class AugmentationOverSampler(ImageInputMixin, BaseOverSampler):
     """Over-sample classes with randomly transformed copies of their images.
 
     Each new image is an independent random affine transform (rotation,
@@ -112,12 +112,10 @@ class AugmentationOverSampler(BaseOverSampler):
     interpolation_order : {{0, 1}}, default=1
         0 for nearest-neighbour, 1 for bilinear interpolation.
 
-    image_shape : tuple of int or None, default=None
-        Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
-        image when ``X`` is passed flattened as ``(n_samples, n_features)``.
-        If None, a 2-D ``X`` is taken as ``1 x n_features`` images, with a
-        UserWarning when any transform moves pixels (flattened images
-        would come out scrambled): pass ``(1, n_features)`` to mean it.
+    {image_shape}
+        With None, a 2-D ``X`` gets a UserWarning when any transform moves
+        pixels (flattened images would come out scrambled): pass
+        ``(1, n_features)`` to mean it.
 
     n_jobs : int, default=None
         Number of threads augmenting chunks of images in parallel.  ``None``
@@ -138,11 +136,7 @@ class AugmentationOverSampler(BaseOverSampler):
         imbalanced-learn's Keras and TensorFlow batch generators) index the
         original ``X`` with it and would silently drop the augmented pixels.
 
-    image_shape_ : tuple of int
-        Shape of one image seen during ``fit_resample``.
-
-    n_features_in_ : int
-        Number of pixel values per image, ``prod(image_shape_)``.
+    {image_attributes}
 
     See Also
     --------
@@ -201,7 +195,7 @@ class AugmentationOverSampler(BaseOverSampler):
         "fill_mode": [StrOptions({"constant", "nearest", "reflect", "wrap"})],
         "cval": [Real],
         "interpolation_order": [Interval(Integral, 0, 1, closed="both")],
-        "image_shape": [tuple, list, None],
+        **IMAGE_SHAPE_CONSTRAINT,
         "n_jobs": [Integral, None],
     }
 
@@ -333,9 +327,6 @@ class AugmentationOverSampler(BaseOverSampler):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.input_tags.two_d_array = True
         tags.input_tags.dataframe = True
-        tags.input_tags.sparse = False
         tags.sampler_tags.sample_indices = False
         return tags

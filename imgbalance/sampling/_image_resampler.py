@@ -1,19 +1,35 @@
 """ImageResampler: any imbalanced-learn sampler on image arrays."""
 
+import warnings
+from contextlib import nullcontext
+
 import numpy as np
 from imblearn.base import BaseSampler
 from imblearn.over_sampling import RandomOverSampler
 from sklearn.base import clone
+from sklearn.utils import get_tags
 
-from .._compat import HasMethods
+from .._compat import HasMethods, fit_context
 from .._dtypes import rint_to_dtype
-from .._validation import restore_layout, validate_sampler_input
-from ._augmentation import AugmentationOverSampler
+from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
+from .._warnings import ChannelsFirstWarning
+from .._validation import (
+    channels_first_hint,
+    not_image_rows,
+    restore_layout,
+    validate_sampler_input,
+)
 
 __all__ = ["ImageResampler"]
 
 
-class ImageResampler(BaseSampler):
+def _takes_images(sampler):
+    """Whether ``sampler`` takes image batches itself (its tags say so)."""
+    return bool(get_tags(sampler).input_tags.three_d_array)
+
+
+@image_input_docstring()
+class ImageResampler(ImageInputMixin, BaseSampler):
     """Run any imbalanced-learn sampler on image arrays.
 
     Stock samplers (SMOTE, ADASYN, RandomUnderSampler, TomekLinks, ...)
@@ -29,14 +45,14 @@ class ImageResampler(BaseSampler):
         An imbalanced-learn sampler, or any scikit-learn estimator
         (``BaseEstimator`` subclass) with ``fit_resample``; it is cloned in
         ``fit_resample``.  ``None`` means
-        ``RandomOverSampler(random_state=random_state)``.  An
-        :class:`AugmentationOverSampler` gets the images' shape when its own
-        ``image_shape`` is None (wrapping it is not needed, but works).
-    image_shape : tuple of int or None, default=None
-        Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
-        image when ``X`` is passed flattened as ``(n_samples, n_features)``.
-        If None, a 2-D ``X`` is taken as ``1 x n_features`` images (which
-        the inner sampler sees unchanged).
+        ``RandomOverSampler(random_state=random_state)``.  A sampler that
+        takes images itself -- one whose tags accept image arrays
+        (``input_tags.three_d_array``), such as
+        :class:`AugmentationOverSampler` -- gets the images' shape through
+        its ``image_shape`` parameter when that is None (wrapping it is not
+        needed, but works).
+    {image_shape}
+        The inner sampler sees such rows unchanged.
     random_state : int, RandomState instance or None, default=None
         Seeds the default sampler (``sampler=None``) only; a given sampler
         keeps its own ``random_state`` (``sampler__random_state`` in a
@@ -50,10 +66,7 @@ class ImageResampler(BaseSampler):
         Indices of the selected samples, when the inner sampler provides them
         (``RandomUnderSampler``, ``RandomOverSampler``, cleaning samplers);
         absent otherwise.
-    image_shape_ : tuple of int
-        Shape of one image seen during ``fit_resample``.
-    n_features_in_ : int
-        Number of pixel values per image, ``prod(image_shape_)``.
+    {image_attributes}
 
     Notes
     -----
@@ -65,11 +78,19 @@ class ImageResampler(BaseSampler):
     SMOTE on ``uint8`` arrays computes pixel differences in ``uint8``, where
     they wrap around, and returns silently wrong images.  (64-bit integers
     beyond 2**53 are rounded to float64 precision by those samplers.)
-    :class:`AugmentationOverSampler`, which handles integer pixels itself,
-    gets them in their own dtype (boolean images as float64).  A
+    Samplers that take images themselves (``input_tags.three_d_array``),
+    such as :class:`AugmentationOverSampler`, get integer pixels in their
+    own dtype (boolean images as float64).  A
     synthetic sample made by SMOTE or ADASYN in pixel space is a pixel-wise
     blend of two images; SMOTE on features (after :class:`HOGTransformer`)
     is usually the better choice.
+
+    Tables that are not image batches -- sparse matrices, 2-D arrays of
+    objects or strings, dataframes with non-numeric columns -- go to the
+    inner sampler exactly as given, and its output comes back exactly as it
+    returns it (same type, dtypes, columns and values); ``image_shape`` must
+    then be None, since such rows hold no pixels.  ``image_shape_`` is
+    ``(1, n_features_in_)`` after such a fit.
 
     Examples
     --------
@@ -83,14 +104,14 @@ class ImageResampler(BaseSampler):
     >>> resampler = ImageResampler(SMOTE(k_neighbors=3, random_state=0))
     >>> X_res, y_res = resampler.fit_resample(X, y)
     >>> X_res.shape, Counter(y_res.tolist())
-    ((48, 8, 8), Counter({0: 24, 1: 24}))
+    ((48, 8, 8), Counter({{0: 24, 1: 24}}))
     """
 
     _sampling_type = "bypass"
 
     _parameter_constraints: dict = {
         "sampler": [HasMethods(["fit_resample", "get_params", "__sklearn_tags__"]), None],
-        "image_shape": [tuple, list, None],
+        **IMAGE_SHAPE_CONSTRAINT,
         "random_state": ["random_state"],
     }
 
@@ -99,6 +120,81 @@ class ImageResampler(BaseSampler):
         self.sampler = sampler
         self.image_shape = image_shape
         self.random_state = random_state
+
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Check the input; a table that holds no images fits the inner sampler.
+
+        Parameters
+        ----------
+        X : {{array-like, dataframe, sparse matrix}} of shape (n_samples, height, width[, n_channels]) or (n_samples, n_features)
+            Images, flattened images, or a table that holds no images.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : ImageResampler
+            The fitted sampler.
+        """
+        if self._table_reason(X) is None:
+            return super().fit(X, y)
+        self._fit_table("fit", X, y)
+        return self
+
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit_resample(self, X, y, **params):
+        """Resample the images with a clone of ``sampler``.
+
+        Parameters
+        ----------
+        X : {{array-like, dataframe, sparse matrix}} of shape (n_samples, height, width[, n_channels]) or (n_samples, n_features)
+            Images, flattened images, or a table that holds no images (passed
+            to the inner sampler unchanged).
+        y : array-like of shape (n_samples,)
+            Class labels.
+        **params : dict
+            Passed on to the inner sampler's ``fit_resample``.
+
+        Returns
+        -------
+        X_resampled : ndarray, dataframe or sparse matrix
+            Images in the layout of ``X``; a table as the inner sampler
+            returns it.
+        y_resampled : ndarray of shape (n_samples_new,)
+            Labels of ``X_resampled``.
+        """
+        if self._table_reason(X) is None:
+            return super().fit_resample(X, y, **params)
+        return self._fit_table("fit_resample", X, y, **params)
+
+    def _table_reason(self, X):
+        """Why X is a table that holds no images (None for images)."""
+        reason = not_image_rows(X)
+        if reason is not None and self.image_shape is not None:
+            raise ValueError(
+                f"{type(self).__name__} got X as {reason}, which cannot hold "
+                f"flattened images, with image_shape={self.image_shape!r}. Pass a "
+                "dense numeric array for images, or image_shape=None to hand the "
+                "table to the inner sampler unchanged."
+            )
+        return reason
+
+    def _fit_table(self, method, X, y, **params):
+        """The inner sampler's ``method`` on a table, exactly: its output, its attributes."""
+        self.sampler_ = clone(self._inner())
+        output = getattr(self.sampler_, method)(X, y, **params)
+        for name in ("sample_indices_", "sampling_strategy_", "feature_names_in_"):
+            if hasattr(self.sampler_, name):
+                setattr(self, name, getattr(self.sampler_, name))
+            elif name in vars(self):
+                delattr(self, name)  # from an earlier fit
+        if hasattr(self.sampler_, "n_features_in_"):
+            self.n_features_in_ = int(self.sampler_.n_features_in_)
+        else:
+            self.n_features_in_ = int(np.shape(X)[1])
+        self.image_shape_ = (1, self.n_features_in_)
+        return output
 
     def _check_X_y(self, X, y):
         # Finite values and numeric dtypes as the inner sampler requires them.
@@ -134,23 +230,33 @@ class ImageResampler(BaseSampler):
     def _fit_resample(self, X, y):
         self.sampler_ = clone(self._inner())
         flat = X.reshape(X.shape[0], -1)
-        # AugmentationOverSampler learns the shape of the flattened rows, when
-        # known (2-D X without image_shape: it warns about that itself), and
-        # keeps integer pixels exact in their own dtype.
-        augments = isinstance(self.sampler_, AugmentationOverSampler)
+        # A sampler that takes images itself learns the shape of the flattened
+        # rows, when known (2-D X without image_shape: it warns about that
+        # itself), and keeps integer pixels exact in their own dtype.
+        images_aware = _takes_images(self.sampler_)
         known = X.ndim > 2 or self.image_shape is not None
-        if augments and known and self.sampler_.image_shape is None:
+        has_shape = "image_shape" in self.sampler_.get_params(deep=False)
+        if images_aware and known and has_shape and self.sampler_.image_shape is None:
             self.sampler_.set_params(image_shape=self.image_shape_)
         # Samplers that select rows return the pixels untouched: no cast.
-        selects = self._inner_tags_sample_indices() or (augments and flat.dtype.kind != "b")
+        selects = self._inner_tags_sample_indices() or (
+            images_aware and flat.dtype.kind != "b"
+        )
         integer = flat.dtype.kind in "iub" and not selects  # signed, unsigned, bool
         if integer:
             # Interpolating samplers (SMOTE, ADASYN, ...) compute x_i + t * (x_j - x_i)
             # in the input dtype: on unsigned integers x_j - x_i wraps around and
             # gives silently wrong pixels. Resample in float64, round back below.
             flat = flat.astype(np.float64)
+        # the layout was flagged once, on this wrapper's input: not again by
+        # an image sampler given the same shape (catch_warnings is global
+        # state, so only then)
+        flagged = images_aware and channels_first_hint(self.image_shape_) is not None
         try:
-            X_res, y_res = self.sampler_.fit_resample(flat, y)
+            with warnings.catch_warnings() if flagged else nullcontext():
+                if flagged:
+                    warnings.simplefilter("ignore", ChannelsFirstWarning)
+                X_res, y_res = self.sampler_.fit_resample(flat, y)
         except (ValueError, TypeError) as exc:
             if hasattr(exc, "add_note"):
                 exc.add_note(
@@ -174,10 +280,10 @@ class ImageResampler(BaseSampler):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = self._inner_tags()
-        tags.input_tags.three_d_array = True
-        tags.input_tags.two_d_array = True
-        tags.input_tags.sparse = False
+        # tables that hold no images go to the inner sampler unchanged
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.string = inner.input_tags.string
+        tags.input_tags.dataframe = inner.input_tags.dataframe
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
-        tags.input_tags.string = False
         tags.sampler_tags.sample_indices = self._inner_tags_sample_indices()
         return tags
