@@ -141,6 +141,7 @@ def imgbalance_search(Cs, cv, n_jobs, seed, memory):
 
     return make_resampling_search(
         STRATEGIES,
+        features="hog",  # the hand-built search's features (the default is now "hog+pixels")
         param_grid={"clf__C": Cs},
         augmentation=AugmentationOverSampler(**AUGMENT, random_state=seed),
         cv=cv,
