@@ -108,22 +108,26 @@ def make_resampling_search(
         - ``"class_weight"``: ``class_weight="balanced"`` in the classifier;
         - ``"random_over"`` / ``"random_under"``: imbalanced-learn's random
           over- and under-samplers on the features;
-        - ``"smote"``: SMOTE on the features;
+        - ``"smote"``: :class:`~imgbalance.sampling.AdaptiveSMOTE` (SMOTE with
+          ``k_neighbors`` lowered to what each training fold allows) on the
+          features;
         - ``"augmentation"``: :class:`AugmentationOverSampler` on the images,
           before the features;
         - ``"easy_ensemble"``: :class:`~imblearn.ensemble.EasyEnsembleClassifier`
           around the classifier.
-    features : {"hog", "pixels", "hog+pixels"} or transformer, default="hog"
+    features : {"hog+pixels", "hog", "pixels"} or transformer, default="hog+pixels"
         ``"hog"`` is ``HOGTransformer(pixels_per_cell=(4, 4),
         cells_per_block=(2, 2))``; ``"pixels"`` is :class:`ImageFlattener`
         followed by a :class:`~sklearn.preprocessing.StandardScaler` in the
         ``scale`` step (``"passthrough"`` otherwise); ``"hog+pixels"`` is a
         :class:`~sklearn.pipeline.FeatureUnion` of that HOG descriptor
         (step ``"hog"``) and the pixels min-max scaled to [0, 1] (step
-        ``"pixels"``), weighted 0.5: for 28x28 greyscale images both parts
-        then have similar norms (for other shapes, search
-        ``features__transformer_weights`` or pass a FeatureUnion of your
-        own; ``imgbalance compare`` scales the weight to the image shape).
+        ``"pixels"``), weighted by
+        :func:`~imgbalance.feature_extraction.hog_pixel_weight` of the
+        images seen in ``fit`` and the HOG step's cells and blocks
+        (``make_hog_and_pixels(pixel_weight="auto")``): 0.5 on 28x28
+        greyscale images, where both parts then have similar norms.  A
+        ``features__transformer_weights`` entry overrides it.
         HOG discards intensity, which the pixels bring back.  On
         long-tailed Fashion-MNIST the pair lifts the best
         strategy's test balanced accuracy from 0.855 to 0.870, and that
@@ -166,8 +170,10 @@ def make_resampling_search(
         rotations, shifts and zooms (10 degrees, 10 %, 10 %).
     smote : sampler, default=None
         The sampler of strategy ``"smote"``; None means
-        ``SMOTE(random_state=random_state)``.  Pass e.g.
-        ``SMOTE(k_neighbors=2)`` when a class has few images per fold.
+        ``AdaptiveSMOTE(random_state=random_state)``, which lowers
+        ``k_neighbors`` (5) to what the smallest class of each training fold
+        allows and warns.  A sampler given here is used as it is (seeded if
+        its ``random_state`` is None).
     image_shape : tuple of int, default=None
         Shape of one image, when ``X`` will be passed flattened.  It is
         passed on to every ``image_shape`` parameter left at None in the
@@ -186,11 +192,15 @@ def make_resampling_search(
         :class:`~sklearn.model_selection.RandomizedSearchCV` (``n_iter``
         candidates; ``param_grid`` values may then be scipy.stats
         distributions) or
-        :class:`~sklearn.model_selection.HalvingGridSearchCV`.  The first
-        rounds of a halving search fit on small subsets: a sampler that needs
-        neighbours (the ``"smote"`` strategy's ``k_neighbors + 1`` images of
-        every class in every training fold) then fails unless
-        ``search_params={"min_resources": ...}`` starts it large enough.
+        :class:`~sklearn.model_selection.HalvingGridSearchCV` (subclasses
+        adding the progress lines and the grid-edge warning).  The first
+        rounds of a halving search fit on random subsets of each training
+        fold; when a ``resample`` candidate interpolates (``k_neighbors``)
+        and ``min_resources`` is left at its default, the first round
+        starts at no fewer samples than those at which the rarest class of
+        every training fold is expected ten times (at most all of them;
+        ``min_resources_`` says what was used), so that SMOTE rarely meets
+        a class with one image.
     n_iter : int, default=10
         Number of candidates of the randomized search.
     memory : str or joblib.Memory, default=None
@@ -203,10 +213,16 @@ def make_resampling_search(
         Seeds the folds, the samplers and the classifier.  Keep it an int
         when ``memory`` is set: a cached sampler with ``random_state=None``
         would give the same resample on every refit anyway.
-    refit, verbose, error_score
+    verbose : int, default=0
+        With 1 or more, a line per strategy as its candidates finish: its
+        best cross-validated score, that candidate's parameters and the time
+        since ``fit`` began (a grid search then evaluates the strategies one
+        after the other; ``cv_results_`` is the same).  Also passed to the
+        scikit-learn search, which prints its own lines.
+    refit, error_score
         Passed to the search.  ``error_score="raise"`` makes a strategy that
-        cannot run on the data (e.g. SMOTE on a class with too few images)
-        fail loudly instead of scoring NaN.
+        cannot run on the data (e.g. SMOTE on a class with a single image
+        in a fold) fail loudly instead of scoring NaN.
     search_params : dict, default=None
         Further keyword arguments of the search class, e.g.
         ``{"min_resources": 500, "factor": 3}`` for ``search="halving"`` or
@@ -216,7 +232,14 @@ def make_resampling_search(
     -------
     search : GridSearchCV, RandomizedSearchCV or HalvingGridSearchCV
         Unfitted.  After ``fit``, :func:`describe_strategy` names the
-        strategy of any entry of ``cv_results_["params"]``.
+        strategy of any entry of ``cv_results_["params"]``, and a
+        :class:`~imgbalance.search.GridEdgeWarning` has said which numeric
+        entries of ``best_params_`` lie at an end of their grid (see
+        :func:`~imgbalance.search.grid_edges`).
+
+    See Also
+    --------
+    make_strategy_pipeline : The pipeline of one strategy, for other tuners.
 
     Examples
     --------
