@@ -54,7 +54,7 @@ class AdaptiveSMOTE(SMOTE):
         neighbours.
     n_features_in_ : int
         Number of features seen in :meth:`fit_resample`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen, when they are all strings.
 
     See Also
