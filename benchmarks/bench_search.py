@@ -11,9 +11,11 @@ images: ``--n-max`` images of the largest class), twice:
     written with a per-image ``scipy.ndimage.affine_transform`` loop inside
     an ``imblearn.FunctionSampler``, imbalanced-learn's samplers, scikit-
     learn's default ``LinearSVC()``, no cache;
-(b) **imgbalance**: ``make_resampling_search`` with the batched
-    ``HOGTransformer``, ``AugmentationOverSampler``, its default classifier
-    and ``memory=`` (a temporary cache directory).
+(b) **imgbalance**: ``make_resampling_search(features="hog")`` with the
+    batched ``HOGTransformer``, ``AugmentationOverSampler``, its default
+    classifier and ``memory=`` (a temporary cache directory); its ``"smote"``
+    is ``AdaptiveSMOTE``, the same as SMOTE here (no class is small enough
+    for it to lower ``k_neighbors``).
 
 Both use the same folds, C values and augmentation ranges.  It prints both
 wall times, the ratio, each search's best strategy and the test-set
@@ -141,6 +143,7 @@ def imgbalance_search(Cs, cv, n_jobs, seed, memory):
 
     return make_resampling_search(
         STRATEGIES,
+        features="hog",  # the hand-built search's features (the default is now "hog+pixels")
         param_grid={"clf__C": Cs},
         augmentation=AugmentationOverSampler(**AUGMENT, random_state=seed),
         cv=cv,

@@ -39,6 +39,7 @@ from imgbalance import (
     make_resampling_search,
 )
 from imgbalance.datasets import make_long_tailed
+from imgbalance.feature_extraction import hog_pixel_weight
 
 CV = StratifiedKFold(3, shuffle=True, random_state=0)
 
@@ -345,13 +346,9 @@ def test_randomized_search_takes_distributions(digits_lt):
 
 
 def test_halving_with_smote_runs_given_min_resources(digits_lt):
-    # the first halving rounds fit on small subsets: SMOTE needs
-    # k_neighbors + 1 images of every class per training fold
     X, y = digits_lt
     kwargs = dict(strategies=["none", "smote"], features=HOGTransformer(pixels_per_cell=(2, 2)),
                   search="halving", param_grid={"clf__C": [0.01, 0.1]})
-    with pytest.raises(ValueError, match="n_neighbors"):
-        make_resampling_search(**kwargs).fit(X, y)
     search = make_resampling_search(**kwargs, search_params={"min_resources": 600, "factor": 2})
     assert search.min_resources == 600 and search.factor == 2
     search.fit(X, y)
@@ -525,7 +522,10 @@ def test_hog_and_pixels_is_skimage_hog_beside_min_max_scaled_pixels(digits_lt):
     flat = X.reshape(len(X), -1)
     low, high = flat[:100].min(axis=0), flat[:100].max(axis=0)
     scaled = (flat - low) / np.where(high > low, high - low, 1.0)  # constant pixels -> 0
-    np.testing.assert_allclose(F, np.hstack([hogs, 0.5 * scaled]), rtol=0, atol=1e-12)
+    # the default weighs the pixels for the shape seen in fit (0.29 on 8x8 images)
+    weight = hog_pixel_weight((8, 8))
+    assert clone(union).fit(X[:100]).pixel_weight_ == weight
+    np.testing.assert_allclose(F, np.hstack([hogs, weight * scaled]), rtol=0, atol=1e-12)
     names = clone(union).fit(X).get_feature_names_out()
     assert len(names) == F.shape[1] and names[-1] == "pixels__pixel_7_7"
     doubled = clone(union).set_params(transformer_weights={"pixels": 1.0}).fit(X[:100])

@@ -61,6 +61,62 @@ def hog_pixel_weight(image_shape, pixels_per_cell=(4, 4), cells_per_block=(2, 2)
     return REFERENCE_PIXEL_WEIGHT * math.sqrt(hog_ratio / pixel_ratio)
 
 
+class _AutoWeightedUnion(FeatureUnion):
+    """The HOG + pixels union whose pixel weight follows the images of ``fit``.
+
+    ``pixel_weight="auto"`` is resolved in ``fit`` by :func:`hog_pixel_weight`
+    from the shape of the images the pixel branch saw and the HOG branch's
+    cells and blocks (``pixel_weight_``); the pixel columns of the output are
+    multiplied by it.  A ``"pixels"`` entry of ``transformer_weights`` takes
+    precedence (``pixel_weight_`` is then None and the union weighs them).
+    """
+
+    def __init__(self, transformer_list, *, pixel_weight="auto", n_jobs=None,
+                 transformer_weights=None, verbose=False, verbose_feature_names_out=True):
+        super().__init__(
+            transformer_list, n_jobs=n_jobs, transformer_weights=transformer_weights,
+            verbose=verbose, verbose_feature_names_out=verbose_feature_names_out,
+        )
+        self.pixel_weight = pixel_weight
+
+    def _resolve(self):
+        if "pixels" in (self.transformer_weights or {}):
+            self.pixel_weight_ = None
+            return
+        pixels = self.named_transformers["pixels"]
+        if self.pixel_weight != "auto":
+            self.pixel_weight_ = float(self.pixel_weight)
+            return
+        hog = self.named_transformers["hog"].get_params()
+        self.pixel_weight_ = hog_pixel_weight(
+            pixels[0].image_shape_, hog["pixels_per_cell"], hog["cells_per_block"]
+        )
+
+    def _weigh(self, Xt):
+        if self.pixel_weight_ is None:
+            return Xt
+        n = self.named_transformers["pixels"][-1].n_features_in_
+        if hasattr(Xt, "iloc"):  # pandas output
+            Xt = Xt.copy()
+            Xt.iloc[:, -n:] = Xt.iloc[:, -n:] * self.pixel_weight_
+        else:
+            Xt[:, -n:] *= self.pixel_weight_  # a fresh array from the union
+        return Xt
+
+    def fit(self, X, y=None, **params):
+        super().fit(X, y, **params)
+        self._resolve()
+        return self
+
+    def fit_transform(self, X, y=None, **params):
+        Xt = super().fit_transform(X, y, **params)
+        self._resolve()
+        return self._weigh(Xt)
+
+    def transform(self, X, **params):
+        return self._weigh(super().transform(X, **params))
+
+
 def make_hog_and_pixels(hog=None, *, pixel_weight=REFERENCE_PIXEL_WEIGHT, image_shape=None):
     """HOG descriptors beside the pixels min-max scaled to ``[0, pixel_weight]``.
 
@@ -69,10 +125,15 @@ def make_hog_and_pixels(hog=None, *, pixel_weight=REFERENCE_PIXEL_WEIGHT, image_
     hog : HOGTransformer or None, default=None
         The HOG step; None means ``HOGTransformer(pixels_per_cell=(4, 4),
         cells_per_block=(2, 2), image_shape=image_shape)``.
-    pixel_weight : float, default=0.5
+    pixel_weight : float or "auto", default=0.5
         The ``transformer_weights`` entry of the pixels: each scaled pixel
         lies in ``[0, pixel_weight]``.  :func:`hog_pixel_weight` gives the
-        weight that balances the two parts on another image shape.
+        weight that balances the two parts on another image shape;
+        ``"auto"`` computes it in ``fit`` from the images the union sees and
+        the HOG step's ``pixels_per_cell`` and ``cells_per_block`` (the
+        fitted union's ``pixel_weight_``; a ``"pixels"`` entry set in
+        ``transformer_weights`` later, e.g. by a grid, takes precedence).
+        This is the ``"hog+pixels"`` of :func:`~imgbalance.make_resampling_search`.
     image_shape : tuple of int or None, default=None
         Passed to the pixel branch's :class:`ImageFlattener` (and to the
         default ``hog``), for flattened input.
@@ -80,6 +141,7 @@ def make_hog_and_pixels(hog=None, *, pixel_weight=REFERENCE_PIXEL_WEIGHT, image_
     Returns
     -------
     union : sklearn.pipeline.FeatureUnion
+        (a subclass of it with a ``pixel_weight`` parameter for ``"auto"``)
         With the branches ``"hog"`` and ``"pixels"`` (a pipeline of
         ``"flatten"`` and ``"minmax"``), so that grid keys read
         ``features__hog__pixels_per_cell`` and
@@ -92,12 +154,21 @@ def make_hog_and_pixels(hog=None, *, pixel_weight=REFERENCE_PIXEL_WEIGHT, image_
     >>> X = np.random.default_rng(0).integers(0, 256, (5, 28, 28), dtype=np.uint8)
     >>> make_hog_and_pixels().fit_transform(X).shape  # 1296 HOG + 784 pixels
     (5, 2080)
+    >>> union = make_hog_and_pixels(pixel_weight="auto").fit(np.zeros((2, 56, 56)))
+    >>> round(union.pixel_weight_, 3)  # hog_pixel_weight((56, 56))
+    0.542
+    >>> round(make_hog_and_pixels(pixel_weight="auto").fit(np.zeros((2, 8, 8))).pixel_weight_, 3)
+    0.292
     """
     if hog is None:
         hog = HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2), image_shape=image_shape)
     pixels = Pipeline(
         [("flatten", ImageFlattener(image_shape=image_shape)), ("minmax", MinMaxScaler())]
     )
+    if isinstance(pixel_weight, str):
+        if pixel_weight != "auto":
+            raise ValueError(f"pixel_weight must be a float or 'auto'; got {pixel_weight!r}.")
+        return _AutoWeightedUnion([("hog", hog), ("pixels", pixels)], pixel_weight="auto")
     return FeatureUnion(
         [("hog", hog), ("pixels", pixels)], transformer_weights={"pixels": pixel_weight}
     )

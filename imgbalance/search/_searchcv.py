@@ -1,0 +1,182 @@
+"""The search classes the builder returns: scikit-learn's, plus progress and edges.
+
+Each is the scikit-learn search of the same name with three additions:
+
+* with ``verbose >= 1``, one line per strategy as its candidates finish
+  (a grid search then evaluates the strategies one after the other, each
+  with all its candidates and folds in parallel; the results are the same);
+* after ``fit``, a :class:`GridEdgeWarning` for each numeric entry of
+  ``best_params_`` at an end of its grid (see :func:`grid_edges`);
+* the halving search starts large enough for SMOTE-like samplers (see
+  :func:`interpolation_floor`).
+"""
+
+import math
+import time
+from itertools import groupby
+
+import numpy as np
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.model_selection import (
+    GridSearchCV,
+    HalvingGridSearchCV,
+    ParameterGrid,
+    RandomizedSearchCV,
+    check_cv,
+)
+
+from .._warnings import warn_caller
+from ._edges import GridEdgeWarning, edge_message, edges_of, grid_edges
+from ._strategies import describe_strategy
+
+__all__ = ["StrategyGridSearchCV", "StrategyHalvingGridSearchCV", "StrategyRandomizedSearchCV"]
+
+
+def _strategy_of(params):
+    keys = ("augment", "resample", "clf", "clf__class_weight", "clf__estimator__class_weight")
+    return describe_strategy({k: params[k] for k in keys if k in params})
+
+
+def _shown(value):
+    return f"{value:.3g}" if isinstance(value, float) else repr(value)
+
+
+class _ProgressMixin:
+    """Progress lines per strategy and the grid-edge warning after fit."""
+
+    def fit(self, X, y=None, **params):
+        self._progress_clock = time.perf_counter()
+        super().fit(X, y, **params)
+        if hasattr(self, "best_params_"):
+            for edge in grid_edges(self):
+                warn_caller(edge_message(edge), GridEdgeWarning)
+        return self
+
+    def _grids(self):
+        grids = getattr(self, "param_grid", None) or self.param_distributions
+        return [grids] if isinstance(grids, dict) else list(grids)
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        if not self.verbose:
+            return super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
+        n_round = [0]
+
+        def reporting(candidate_params, cv=None, more_results=None, **kwargs):
+            candidates = list(candidate_params)
+            n_round[0] += 1
+            results = evaluate_candidates(candidates, cv, more_results, **kwargs)
+            self._report(results, len(candidates), f"round {n_round[0]}", more_results)
+            return results
+
+        return super()._run_search(reporting, callback_ctx=callback_ctx)
+
+    def _report(self, results, n_new, label, more_results):
+        """Print the best candidate of each strategy among the last ``n_new``."""
+        params = results["params"][-n_new:]
+        scores = np.asarray(results["mean_test_score"])[-n_new:]
+        seconds = time.perf_counter() - self._progress_clock
+        if more_results:
+            print(f"[{label}] {n_new} candidates on {more_results['n_resources'][0]} samples")
+        order = list(dict.fromkeys(map(_strategy_of, params)))
+        total = len(self._strategy_names())
+        for name in order:
+            mine = [i for i, p in enumerate(params) if _strategy_of(p) == name]
+            best = max(mine, key=lambda i: (np.nan_to_num(scores[i], nan=-np.inf), -i))
+            shown = "  ".join(f"{k}={_shown(v)}" for k, v in params[best].items()
+                              if not hasattr(v, "get_params") and k not in ("augment", "resample"))
+            edges = edges_of(params[best], self._grids()) if len(mine) > 1 else []
+            note = "".join(f"  [{e.parameter} at the {e.side} edge]" for e in edges)
+            where = self._strategy_names().index(name) + 1 if name in self._strategy_names() else "?"
+            print(f"[{where}/{total}] {name:<14} cv {scores[best]:.3f}  {shown}  "
+                  f"({seconds:.1f} s){note}", flush=True)
+
+    def _strategy_names(self):
+        return list(dict.fromkeys(
+            _strategy_of({k: v[0] for k, v in g.items() if not hasattr(v, "rvs")})
+            for g in self._grids()
+        ))
+
+
+class StrategyGridSearchCV(_ProgressMixin, GridSearchCV):
+    """:class:`~sklearn.model_selection.GridSearchCV` with progress per strategy.
+
+    With ``verbose``, the candidates of each strategy are evaluated together
+    (in the order of ``param_grid``, so ``cv_results_`` is the same) and a
+    line is printed as each strategy ends.
+    """
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        if not self.verbose:
+            return super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
+        groups = [list(g) for _, g in groupby(ParameterGrid(self.param_grid), key=_strategy_of)]
+        search_ctx = None
+        if callback_ctx is not None:  # scikit-learn's callback contexts, as its own search
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=len(groups)
+            ).call_on_fit_task_begin(estimator=self)
+        for group in groups:
+            ctx = None
+            if search_ctx is not None:
+                ctx = search_ctx.subcontext(
+                    task_name="strategy", max_subtasks=len(group) * self.n_splits_,
+                    sequential_subtasks=False,
+                ).call_on_fit_task_begin(estimator=self)
+            results = evaluate_candidates(group, callback_ctx=ctx)
+            if ctx is not None:
+                ctx.call_on_fit_task_end(estimator=self)
+            self._report(results, len(group), None, None)
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
+
+
+class StrategyRandomizedSearchCV(_ProgressMixin, RandomizedSearchCV):
+    """:class:`~sklearn.model_selection.RandomizedSearchCV` with progress per strategy."""
+
+
+def interpolation_floor(y, cv, n_samples):
+    """The smallest ``min_resources`` at which a rare class is unlikely to be alone.
+
+    A halving round fits on a random subset of each training fold; SMOTE
+    cannot interpolate a class of which the subset holds exactly one image.
+    This returns the number of samples at which the rarest class of every
+    training fold is expected ten times in the subset (so that it has one
+    image only with a probability below about 5e-4), at most ``n_samples``.
+    """
+    floor = 0
+    for train, _ in cv.split(np.zeros((n_samples, 1)), y):
+        counts = np.unique(np.asarray(y)[train], return_counts=True)[1]
+        floor = max(floor, math.ceil(10 * n_samples / counts.min()) + 1)
+    return min(floor, n_samples)
+
+
+class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
+    """:class:`~sklearn.model_selection.HalvingGridSearchCV` for resampling strategies.
+
+    With ``min_resources`` left at ``"exhaust"`` or ``"smallest"`` and a
+    candidate whose ``resample`` step interpolates between neighbours
+    (``k_neighbors``), the first round starts at no fewer samples than
+    :func:`interpolation_floor` (the parameter itself is left unchanged:
+    ``min_resources_`` says what was used).
+    """
+
+    def _interpolates(self):
+        return any(hasattr(c, "get_params") and "k_neighbors" in c.get_params()
+                   for g in self._grids() for c in g.get("resample", []))
+
+    def fit(self, X, y=None, **params):
+        if self.min_resources not in ("exhaust", "smallest") or not self._interpolates():
+            return super().fit(X, y, **params)
+        n_samples = len(X)
+        cv = check_cv(self.cv, y, classifier=True)
+        smallest = 2 * cv.get_n_splits(X, y) * len(np.unique(y))  # sklearn's "smallest"
+        floor = min(max(interpolation_floor(y, cv, n_samples), smallest), n_samples)
+        n_candidates = sum(math.prod(len(v) for v in g.values()) for g in self._grids())
+        n_rounds = 1 + math.floor(math.log(n_candidates, self.factor))
+        if self.min_resources == "exhaust" and n_samples // self.factor ** (n_rounds - 1) >= floor:
+            return super().fit(X, y, **params)
+        chosen = self.min_resources
+        self.min_resources = floor
+        try:
+            return super().fit(X, y, **params)
+        finally:
+            self.min_resources = chosen
