@@ -8,10 +8,9 @@ SciPy-exact path (:mod:`._scipy_exact`); both are pure NumPy (no
 scikit-learn, no joblib).
 """
 
-import numbers
-
 import numpy as np
 
+from .._checks import is_int, is_real
 from ._fast_u8 import FastU8Bilinear, use_fast_path
 from ._scipy_exact import CHUNK_PIXELS, warp_chunk
 
@@ -89,13 +88,13 @@ def _check_matrices(matrices, n):
 
 
 def _check_options(order, mode, cval):
-    if isinstance(order, bool) or not isinstance(order, numbers.Integral) or order not in (0, 1):
+    if not is_int(order) or order not in (0, 1):
         raise ValueError(
             f"order must be 0 (nearest) or 1 (bilinear), got {order!r}."
         )
     if not isinstance(mode, str) or mode not in _MODES:
         raise ValueError(f"mode must be one of {_MODES}, got {mode!r}.")
-    if isinstance(cval, bool) or not isinstance(cval, numbers.Real):
+    if not is_real(cval):
         raise TypeError(f"cval must be a real number, got {cval!r}.")
     return int(order), float(cval)
 

@@ -88,7 +88,7 @@ References
 
 import numpy as np
 
-from .._validation import check_int_pair
+from .._checks import check_int_pair
 from ._hog_blocks import blocks_to_output
 from ._hog_cells import cell_histograms, float_steps, to_pixel_major, uint8_steps
 from ._hog_gradients import gradients_float, gradients_uint8, lut_magnitude, select_channel
