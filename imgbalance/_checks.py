@@ -17,6 +17,7 @@ import numpy as np
 
 __all__ = [
     "check_image_shape",
+    "check_image_dtype",
     "check_int_pair",
     "check_range_pair",
     "is_int",
@@ -63,6 +64,31 @@ def check_image_shape(image_shape, *, name="image_shape"):
             f"with positive integers; got {image_shape!r}."
         )
     return tuple(int(v) for v in image_shape)
+
+
+def check_image_dtype(dtype, *, name, owner):
+    """Raise a TypeError unless ``dtype`` is an integer or floating dtype (bool excluded).
+
+    ``name`` is the argument holding the images, ``owner`` the estimator or
+    function that refuses them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imgbalance._checks import check_image_dtype
+    >>> check_image_dtype(np.uint8, name="images", owner="warp_affine")
+    >>> check_image_dtype(bool, name="x", owner="f")
+    Traceback (most recent call last):
+    ...
+    TypeError: f expects numeric images (integer or floating dtype) in x; got dtype bool. Convert with x.astype(np.uint8) or x.astype(float) first.
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "iuf":
+        raise TypeError(
+            f"{owner} expects numeric images (integer or floating dtype) in "
+            f"{name}; got dtype {dtype}. Convert with {name}.astype(np.uint8) or "
+            f"{name}.astype(float) first."
+        )
 
 
 def check_int_pair(value, *, name, minimum=1, allow_scalar=True):

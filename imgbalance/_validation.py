@@ -37,13 +37,14 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import validate_data
 
-from ._checks import check_image_shape, check_int_pair, check_range_pair
+from ._checks import check_image_dtype, check_image_shape, check_int_pair, check_range_pair
 from ._compat import check_target_type
 from ._warnings import ChannelsFirstWarning, warn_caller
 
 __all__ = [
     "channels_first_hint",
     "check_image_batch_ndim",
+    "check_image_dtype",
     "check_image_shape",
     "check_int_pair",
     "check_range_pair",
@@ -56,13 +57,9 @@ __all__ = [
 
 
 def reject_bool(images, estimator):
-    """Raise a TypeError for boolean images, which numeric image kernels refuse."""
-    if images.dtype == bool:
-        raise TypeError(
-            f"{type(estimator).__name__} expects numeric images (integer or "
-            "floating dtype) in X; got dtype bool. Convert with "
-            "X.astype(np.uint8) or X.astype(float) first."
-        )
+    """Raise a TypeError for boolean images (the only non-numeric dtype
+    :func:`validate_images` lets through), which numeric image kernels refuse."""
+    check_image_dtype(images.dtype, name="X", owner=type(estimator).__name__)
 
 
 def _shape_str(shape):

@@ -7,6 +7,7 @@ import pytest
 
 from imgbalance import _checks, _validation
 from imgbalance._checks import (
+    check_image_dtype,
     check_image_shape,
     check_int_pair,
     check_range_pair,
@@ -115,3 +116,27 @@ def test_image_shape_refused(value):
 def test_image_shape_accepted():
     assert check_image_shape(None) is None
     assert check_image_shape(np.array([28, 28, 3])) == (28, 28, 3)
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int64, np.float16, np.float32, np.float64, ">u2"])
+def test_image_dtype_accepted(dtype):
+    assert check_image_dtype(dtype, name="X", owner="HOGTransformer") is None
+
+
+@pytest.mark.parametrize("dtype", [bool, complex, object, "U3", "datetime64[s]"])
+def test_image_dtype_refused(dtype):
+    with pytest.raises(TypeError, match=re.escape(
+        f"HOGTransformer expects numeric images (integer or floating dtype) in X; "
+        f"got dtype {np.dtype(dtype)}. Convert with X.astype(np.uint8) or X.astype(float) first."
+    )):
+        check_image_dtype(dtype, name="X", owner="HOGTransformer")
+
+
+def test_image_dtype_message_names_the_function():
+    from imgbalance.augmentation import apply_transform, warp_affine
+
+    images = np.zeros((2, 4, 4), dtype=bool)
+    with pytest.raises(TypeError, match=r"^warp_affine expects numeric images .* in images; got dtype bool"):
+        warp_affine(images, np.tile(np.eye(3), (2, 1, 1)))
+    with pytest.raises(TypeError, match=r"^apply_transform expects numeric images .* in images"):
+        apply_transform(images, {"theta": np.zeros(2)})
