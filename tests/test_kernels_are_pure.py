@@ -14,6 +14,8 @@ from a worker without it.
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,38 @@ def impure_imports(kernel, package=PACKAGE):
 @pytest.mark.parametrize("kernel", kernel_paths(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_kernel_imports_no_sklearn(kernel):
     assert impure_imports(kernel) == []
+
+
+# Imports the kernels with scikit-learn and imbalanced-learn made unimportable
+# and imgbalance's package __init__ files skipped (they import the estimators).
+_RUNTIME_PROBE = """
+import importlib, importlib.abc, sys, types
+from pathlib import Path
+
+class Refuse(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {forbidden!r}:
+            raise ImportError(f"a kernel imported {{name}}")
+        return None
+
+sys.meta_path.insert(0, Refuse())
+package = Path({package!r})
+for sub in ("", "feature_extraction", "augmentation"):
+    name = "imgbalance" + ("." + sub if sub else "")
+    module = types.ModuleType(name)
+    module.__path__ = [str(package / sub)]
+    sys.modules[name] = module
+for name in {modules!r}:
+    importlib.import_module(name)
+"""
+
+
+def test_kernels_import_without_sklearn():
+    """The same rule at run time: the kernels import with scikit-learn unimportable."""
+    modules = [_module_name(p, PACKAGE) for p in kernel_paths()]
+    code = _RUNTIME_PROBE.format(forbidden=FORBIDDEN, package=str(PACKAGE), modules=modules)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_kernel_list_is_complete():
