@@ -65,10 +65,7 @@ def round_to_dtype(values, dtype, *, ties="even", out=None, overwrite_input=Fals
     dtype = np.dtype(dtype)
     values = np.asarray(values)
     if dtype.kind == "f":
-        if out is None:
-            return values.astype(dtype)
-        np.copyto(out, values, casting="unsafe")
-        return out
+        return _cast(values, dtype, out)
     if values.dtype.kind != "f":
         values, overwrite_input = values.astype(np.float64), True
     work = values if overwrite_input else values.copy()
@@ -85,9 +82,14 @@ def round_to_dtype(values, dtype, *, ties="even", out=None, overwrite_input=Fals
     else:
         raise ValueError(f"ties must be 'even' or 'away', got {ties!r}.")
     np.clip(work, low, high, out=work)
+    return _cast(work, dtype, out)
+
+
+def _cast(values, dtype, out):
+    """``values`` as a new ``dtype`` array, or written into ``out``."""
     if out is None:
-        return work.astype(dtype)
-    np.copyto(out, work, casting="unsafe")
+        return values.astype(dtype)
+    np.copyto(out, values, casting="unsafe")
     return out
 
 

@@ -60,9 +60,9 @@ def map_chunks(func, tasks, *, out, n_jobs=None, in_place=False):
     in this thread.  Otherwise the tasks run in threads
     (``require="sharedmem"``): the kernels spend their time in NumPy calls
     that release the GIL, and writing into the shared output avoids sending
-    every result back from a worker process (with processes, measured 2x
-    *slower* than one thread for HOG on Fashion-MNIST; threads, 1.7x faster in
-    ``benchmarks/bench_hog.py``).
+    every result back, pickled, from a worker process.  ``benchmarks/bench_hog.py``
+    measures the gain of two threads over one
+    (``benchmarks/results/bench_hog.txt``).
 
     Inside a dask.distributed worker the chunks run sequentially: the
     cluster already runs one task per worker thread, and more threads there

@@ -22,26 +22,29 @@ estimators warn with :class:`imgbalance.exceptions.ChannelsFirstWarning`,
 naming the fix (``X.transpose(0, 2, 3, 1)``), and never transpose by
 themselves.  The same holds for flattened rows with such an ``image_shape``.
 
-This module is the only one that knows these rules -- and the parameter
-checks shared by the estimators and kernels (pairs such as
-``pixels_per_cell``, ranges such as ``zoom_range``, ``image_shape``);
-estimators call :func:`validate_images` (samplers
-:func:`validate_sampler_input`) and :func:`check_image_shape`.
+This module is the only one that knows these rules, and the one entry point
+of validation for the estimators: they call :func:`validate_images`
+(samplers :func:`validate_sampler_input`) and the parameter checks
+:func:`check_image_shape`, :func:`check_int_pair` and
+:func:`check_range_pair`.  Those plain checks live in the NumPy-only
+:mod:`imgbalance._checks` (re-exported here), so that the kernels share
+them without importing scikit-learn.
 """
 
-import numbers
 from math import prod
 
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import validate_data
 
+from ._checks import check_image_dtype, check_image_shape, check_int_pair, check_range_pair
 from ._compat import check_target_type
 from ._warnings import ChannelsFirstWarning, warn_caller
 
 __all__ = [
     "channels_first_hint",
     "check_image_batch_ndim",
+    "check_image_dtype",
     "check_image_shape",
     "check_int_pair",
     "check_range_pair",
@@ -53,85 +56,10 @@ __all__ = [
 ]
 
 
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_real(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def check_image_shape(image_shape, *, name="image_shape"):
-    """Validate an ``image_shape`` parameter.
-
-    Returns ``None`` or a tuple of 2 or 3 positive Python ints.
-    """
-    if image_shape is None:
-        return None
-    if isinstance(image_shape, np.ndarray):
-        image_shape = image_shape.tolist()
-    if (
-        not isinstance(image_shape, (tuple, list))
-        or len(image_shape) not in (2, 3)
-        or not all(_is_int(v) and v >= 1 for v in image_shape)
-    ):
-        raise ValueError(
-            f"{name} must be None, (height, width) or (height, width, n_channels) "
-            f"with positive integers; got {image_shape!r}."
-        )
-    return tuple(int(v) for v in image_shape)
-
-
-def check_int_pair(value, *, name, minimum=1):
-    """Validate an int or a pair of ints (e.g. ``pixels_per_cell``); return a tuple."""
-    if _is_int(value):
-        value = (value, value)
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if (
-        not isinstance(value, (tuple, list))
-        or len(value) != 2
-        or not all(_is_int(v) and v >= minimum for v in value)
-    ):
-        raise ValueError(
-            f"{name} must be a pair of integers >= {minimum} (rows, columns); "
-            f"got {value!r}."
-        )
-    return (int(value[0]), int(value[1]))
-
-
-def check_range_pair(value, *, name, low_bound, allow_scalar):
-    """Validate a (low, high) range with low_bound < low <= high; return floats.
-
-    With ``allow_scalar``, a float z means ``(1 - z, 1 + z)`` (Keras zoom_range).
-    """
-    if allow_scalar and _is_real(value):
-        return (1.0 - float(value), 1.0 + float(value))
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if (
-        isinstance(value, (tuple, list))
-        and len(value) == 2
-        and all(_is_real(v) for v in value)
-        and np.all(np.isfinite(value))
-        and low_bound < value[0] <= value[1]
-    ):
-        return (float(value[0]), float(value[1]))
-    raise ValueError(
-        f"{name} must be a pair (low, high) with {low_bound} < low <= high"
-        + (" or a float in [0, 1)" if allow_scalar else "")
-        + f"; got {value!r}."
-    )
-
-
 def reject_bool(images, estimator):
-    """Raise a TypeError for boolean images, which numeric image kernels refuse."""
-    if images.dtype == bool:
-        raise TypeError(
-            f"{type(estimator).__name__} expects numeric images (integer or "
-            "floating dtype) in X; got dtype bool. Convert with "
-            "X.astype(np.uint8) or X.astype(float) first."
-        )
+    """Raise a TypeError for boolean images (the only non-numeric dtype
+    :func:`validate_images` lets through), which numeric image kernels refuse."""
+    check_image_dtype(images.dtype, name="X", owner=type(estimator).__name__)
 
 
 def _shape_str(shape):

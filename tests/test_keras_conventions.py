@@ -10,6 +10,7 @@ change: swapped centre, transposed frame, truncation).
 """
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -250,11 +251,19 @@ def test_apply_transform_bad_parameters(params, match):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(image_hw=(0, 5)), "image_hw must be positive"),
-        (dict(image_hw=5), "image_hw must be a pair"),
+        # the messages of imgbalance._checks, shared with the estimators
+        (dict(image_hw=(0, 5)),
+         re.escape("image_hw must be a pair of integers >= 1 (rows, columns); got (0, 5).")),
+        (dict(image_hw=5), re.escape("image_hw must be a pair of integers >= 1 (rows, columns); got 5.")),
+        (dict(image_hw=(5.0, 5)), "image_hw must be a pair of integers"),
         (dict(rotation_range=-1.0), "rotation_range must be a finite number >= 0"),
-        (dict(zoom_range=(1.2, 0.8)), "zoom_range must satisfy 0 < low <= high"),
-        (dict(brightness_range=(-0.5, 1.0)), "brightness_range must satisfy 0 <= low"),
+        (dict(zoom_range=(1.2, 0.8)),
+         re.escape("zoom_range must be a pair (low, high) with 0 < low <= high; got (1.2, 0.8).")),
+        (dict(zoom_range=(0.0, 1.0)), re.escape("with 0 < low <= high; got (0.0, 1.0)")),
+        (dict(zoom_range=(0.9, np.inf)), "zoom_range must be a pair"),
+        (dict(brightness_range=(-0.5, 1.0)),
+         re.escape("brightness_range must be a pair (low, high) with 0 <= low <= high; got (-0.5, 1.0).")),
+        (dict(brightness_range=(1.0,)), "brightness_range must be a pair"),
         (dict(n=-1), "n must be a non-negative integer"),
     ],
 )

@@ -179,7 +179,7 @@ def apply_transform(images, transform_parameters, *, order=1, fill_mode="nearest
            [60, 65, 70],
            [75, 80, 85]], dtype=uint8)
     """
-    _check_images(images)
+    _check_images(images, owner="apply_transform")
     params = broadcast_parameters(transform_parameters, n=len(images))
     factors = params["brightness"]
     if factors is not None and np.any(factors < 0):

@@ -22,7 +22,7 @@ same output:
 
 import numpy as np
 
-from ._scipy_exact import scipy_values
+from ._scipy_exact import bilinear, scipy_values
 
 __all__ = ["FastU8Bilinear", "use_fast_path"]
 
@@ -228,7 +228,7 @@ class FastU8Bilinear:
             g = g.view(np.uint32)
             np.right_shift(g, 24, out=g)  # logical shift: no mask needed
             np.copyto(v[3], g.view(np.int32))
-            self._lerp(v, tx, ty, acc)
+            bilinear(*v, tx, ty, out=acc)
             self._finish(acc, tmp, out_block, flag)
             hits = np.flatnonzero(flag)
         else:
@@ -245,7 +245,7 @@ class FastU8Bilinear:
                 np.right_shift(words[j], self.shifts, out=tmp[1:])
                 np.bitwise_and(tmp[1:last], 0xFF, out=tmp[1:last])
                 np.copyto(v[j], tmp)
-            self._lerp(v, tx, ty, acc)
+            bilinear(*v, tx, ty, out=acc)
             self._finish(acc, tmp, out_block, flag)
             anyf = flag[0]
             for k in range(1, c):
@@ -253,20 +253,6 @@ class FastU8Bilinear:
             hits = np.flatnonzero(anyf)
         if hits.size:
             self.flagged.append(hits + pix0)
-
-    @staticmethod
-    def _lerp(v, tx, ty, acc):
-        """``acc = top + (bottom - top) * ty`` (``v[2]``, ``v[3]`` are overwritten)."""
-        a, b, c, d = v
-        np.subtract(b, a, out=acc)
-        acc *= tx
-        acc += a
-        d -= c
-        d *= tx
-        d += c
-        d -= acc
-        d *= ty
-        acc += d
 
     @staticmethod
     def _finish(acc, tmp, dst, flag):

@@ -14,9 +14,9 @@ legacy generator or keras-preprocessing 1.1.2, are tabulated in the user
 guide page :ref:`keras_conventions`.
 """
 
-import numbers
-
 import numpy as np
+
+from .._checks import check_int_pair, check_range_pair, is_int, is_real
 
 __all__ = ["random_affine_matrices", "random_transform_parameters", "transform_matrices"]
 
@@ -32,47 +32,19 @@ def _check_draw(rng, n, image_hw, ranges, zoom_range, brightness_range):
     """Validate the arguments of the random draws; return ``(n, (h, w), zoom, brightness)``."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}.")
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+    if not is_int(n) or n < 0:
         raise ValueError(f"n must be a non-negative integer, got {n!r}.")
-    hw = _check_image_hw(image_hw)
+    hw = check_int_pair(image_hw, name="image_hw", allow_scalar=False)
     for name, value in ranges.items():
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, numbers.Real)
-            or not np.isfinite(value)
-            or value < 0
-        ):
+        if not is_real(value) or not np.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
-    zoom = _check_pair(zoom_range, "zoom_range", 0)
+    zoom = check_range_pair(zoom_range, name="zoom_range", low_bound=0)
     brightness = None
     if brightness_range is not None:
-        brightness = _check_pair(brightness_range, "brightness_range", 0, strict=False)
+        brightness = check_range_pair(
+            brightness_range, name="brightness_range", low_bound=0, strict=False
+        )
     return int(n), hw, zoom, brightness
-
-
-def _check_image_hw(image_hw):
-    try:
-        h, w = (int(v) for v in image_hw)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"image_hw must be a pair (height, width) of ints, got {image_hw!r}."
-        ) from exc
-    if h < 1 or w < 1:
-        raise ValueError(f"image_hw must be positive, got {image_hw!r}.")
-    return h, w
-
-
-def _check_pair(value, name, low_bound, strict=True):
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a pair (low, high) of floats, got {value!r}.") from exc
-    ok = np.isfinite(low) and np.isfinite(high) and low <= high
-    ok = ok and (low > low_bound if strict else low >= low_bound)
-    if not ok:
-        bound = f"{low_bound} {'<' if strict else '<='} "
-        raise ValueError(f"{name} must satisfy {bound}low <= high, got {value!r}.")
-    return low, high
 
 
 def random_transform_parameters(
@@ -304,7 +276,7 @@ def transform_matrices(transform_parameters, image_hw):
            [ 0.,  1.,  2.],
            [ 0.,  0.,  1.]])
     """
-    h, w = _check_image_hw(image_hw)
+    h, w = check_int_pair(image_hw, name="image_hw", allow_scalar=False)
     p = broadcast_parameters(transform_parameters)
     n = len(p["theta"])
     m = np.empty((n, 3, 3))

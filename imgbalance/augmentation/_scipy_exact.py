@@ -44,10 +44,44 @@ import numpy as np
 
 from .._dtypes import round_to_dtype
 
-__all__ = ["CHUNK_PIXELS", "scipy_coordinates", "scipy_offset_first", "scipy_values", "warp_chunk"]
+__all__ = [
+    "CHUNK_PIXELS",
+    "bilinear",
+    "scipy_coordinates",
+    "scipy_offset_first",
+    "scipy_values",
+    "warp_chunk",
+]
 
-CHUNK_PIXELS = 1 << 16  # output pixels per chunk (tuned on 28x28 and 224x224x3)
+CHUNK_PIXELS = 1 << 16  # output pixels per chunk: its temporaries stay in the caches
 _TIE_EPS = 2e-4  # float32 error bound on an 8-bit interpolated value (~8 ulp of 255)
+
+
+def bilinear(v00, v01, v10, v11, tx, ty, out):
+    """Bilinear interpolation in SciPy's operation order, in place.
+
+    ``top = v00 + (v01 - v00) * tx`` and ``bottom = v10 + (v11 - v10) * tx``
+    (``tx`` the column weight), then ``out = top + (bottom - top) * ty``:
+    the order of floating-point operations both warp paths rely on.
+    ``v11`` is overwritten (it holds ``bottom - top``).  Returns ``out``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = [np.array([0.0]), np.array([2.0]), np.array([4.0]), np.array([6.0])]
+    >>> bilinear(*v, np.array([0.5]), np.array([0.5]), np.empty(1))
+    array([3.])
+    """
+    np.subtract(v01, v00, out=out)
+    out *= tx
+    out += v00
+    v11 -= v10
+    v11 *= tx
+    v11 += v10
+    v11 -= out
+    v11 *= ty
+    out += v11
+    return out
 
 @functools.lru_cache(maxsize=None)
 def scipy_offset_first():
@@ -301,18 +335,9 @@ def warp_chunk(chunk, mats, out, order, mode, cval):
     f = [_unpack(g, dt, c, n_pix).astype(ct) for g in (g00, g01, g10, g11)]
     check_ties = np.issubdtype(dt, np.integer)
     near_ties = []  # per channel: pixels whose value lies close to a rounding boundary
+    bot = np.empty(n_pix, dtype=ct)
     for k in range(c):
-        a = f[0][:, k]
-        top = f[1][:, k] - a
-        top *= txc
-        top += a
-        a = f[2][:, k]
-        bot = f[3][:, k] - a
-        bot *= txc
-        bot += a
-        bot -= top
-        bot *= tyc
-        bot += top
+        bilinear(*(v[:, k] for v in f), txc, tyc, out=bot)
         if check_ties:
             # values close to a rounding boundary (within the float32 error
             # bound, or a few float64 ulps) may round the other way than

@@ -8,10 +8,9 @@ SciPy-exact path (:mod:`._scipy_exact`); both are pure NumPy (no
 scikit-learn, no joblib).
 """
 
-import numbers
-
 import numpy as np
 
+from .._checks import check_image_dtype, is_int, is_real
 from ._fast_u8 import FastU8Bilinear, use_fast_path
 from ._scipy_exact import CHUNK_PIXELS, warp_chunk
 
@@ -20,7 +19,7 @@ __all__ = ["warp_affine", "warp_into"]
 _MODES = ("constant", "nearest", "reflect", "wrap")
 
 
-def _check_images(images):
+def _check_images(images, owner="warp_affine"):
     if not isinstance(images, np.ndarray):
         raise TypeError(
             "images must be a numpy.ndarray of shape (n, h, w) or (n, h, w, c), "
@@ -32,13 +31,7 @@ def _check_images(images):
             f"got an array of shape {images.shape} ({images.ndim} dimensions)."
         )
     dt = images.dtype
-    if dt == np.bool_ or not (
-        np.issubdtype(dt, np.integer) or np.issubdtype(dt, np.floating)
-    ):
-        raise TypeError(
-            "images must have a real numeric dtype (integer or floating point; "
-            f"bool is not supported), got dtype {dt}."
-        )
+    check_image_dtype(dt, name="images", owner=owner)
     if np.issubdtype(dt, np.floating) and dt.itemsize > 8:
         raise TypeError(f"images dtype {dt} is not supported; use float64 or smaller.")
     if images.shape[1] < 1 or images.shape[2] < 1 or (
@@ -89,13 +82,13 @@ def _check_matrices(matrices, n):
 
 
 def _check_options(order, mode, cval):
-    if isinstance(order, bool) or not isinstance(order, numbers.Integral) or order not in (0, 1):
+    if not is_int(order) or order not in (0, 1):
         raise ValueError(
             f"order must be 0 (nearest) or 1 (bilinear), got {order!r}."
         )
     if not isinstance(mode, str) or mode not in _MODES:
         raise ValueError(f"mode must be one of {_MODES}, got {mode!r}.")
-    if isinstance(cval, bool) or not isinstance(cval, numbers.Real):
+    if not is_real(cval):
         raise TypeError(f"cval must be a real number, got {cval!r}.")
     return int(order), float(cval)
 

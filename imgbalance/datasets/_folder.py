@@ -1,12 +1,13 @@
 """Load a class-per-subfolder image dataset with Pillow."""
 
-import numbers
 import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
+
+from .._checks import is_int
 
 __all__ = ["load_image_folder"]
 
@@ -170,9 +171,7 @@ def _check_image_size(image_size):
     if (
         not isinstance(image_size, (tuple, list))
         or len(image_size) != 2
-        or not all(
-            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in image_size
-        )
+        or not all(is_int(v) for v in image_size)
     ):
         raise TypeError(
             "image_size must be None or a tuple (height, width) of two ints, "

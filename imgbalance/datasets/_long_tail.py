@@ -1,11 +1,12 @@
 """Long-tailed subsets of balanced data sets (the LT-CIFAR protocol)."""
 
 import math
-import numbers
 import warnings
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
+
+from .._checks import is_real
 
 __all__ = ["LongTailWarning", "make_long_tailed"]
 
@@ -223,7 +224,7 @@ def make_long_tailed(
 
 
 def _check_params(imbalance_ratio, profile, return_info):
-    if isinstance(imbalance_ratio, bool) or not isinstance(imbalance_ratio, numbers.Real):
+    if not is_real(imbalance_ratio):
         raise TypeError(
             f"imbalance_ratio must be a real number >= 1, got {type(imbalance_ratio).__name__} "
             f"({imbalance_ratio!r})."

@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
+from .._checks import is_int
 from ._plotting import axes_grid
 
 __all__ = ["AugmentedSamplesDisplay"]
@@ -173,7 +174,7 @@ class AugmentedSamplesDisplay:
         -------
         display : AugmentedSamplesDisplay
         """
-        if isinstance(n_per_class, bool) or not isinstance(n_per_class, (int, np.integer)) or n_per_class < 1:
+        if not is_int(n_per_class) or n_per_class < 1:
             raise ValueError(f"n_per_class must be an int >= 1; got {n_per_class!r}.")
         fitted = clone(sampler)
         X_res, y_res = fitted.fit_resample(X, y)

@@ -88,7 +88,7 @@ References
 
 import numpy as np
 
-from .._validation import check_int_pair
+from .._checks import check_int_pair
 from ._hog_blocks import blocks_to_output
 from ._hog_cells import cell_histograms, float_steps, to_pixel_major, uint8_steps
 from ._hog_gradients import gradients_float, gradients_uint8, lut_magnitude, select_channel
@@ -148,6 +148,11 @@ def check_hog_geometry(image_hw, pixels_per_cell, cells_per_block):
         ``(rows, cols)`` of a cell.
     cells_per_block : int or tuple of int
         ``(rows, cols)`` of cells in a block.
+
+    Returns
+    -------
+    pixels_per_cell, cells_per_block : tuple of (int, int)
+        The checked geometry, as pairs of Python ints.
     """
     h, w = (int(s) for s in image_hw)
     c_row, c_col = check_int_pair(pixels_per_cell, name="pixels_per_cell")
@@ -159,6 +164,7 @@ def check_hog_geometry(image_hw, pixels_per_cell, cells_per_block):
             f"pixels_per_cell=({c_row}, {c_col}) x cells_per_block=({b_row}, {b_col}) "
             f"needs at least ({min_row}, {min_col}) pixels."
         )
+    return (c_row, c_col), (b_row, b_col)
 
 
 def hog_n_features(image_hw, *, orientations, pixels_per_cell, cells_per_block):
@@ -177,10 +183,10 @@ def hog_n_features(image_hw, *, orientations, pixels_per_cell, cells_per_block):
     -------
     int
     """
-    check_hog_geometry(image_hw, pixels_per_cell, cells_per_block)
+    (c_row, c_col), (b_row, b_col) = check_hog_geometry(
+        image_hw, pixels_per_cell, cells_per_block
+    )
     h, w = (int(s) for s in image_hw)
-    c_row, c_col = check_int_pair(pixels_per_cell, name="pixels_per_cell")
-    b_row, b_col = check_int_pair(cells_per_block, name="cells_per_block")
     n_blocks_row = h // c_row - b_row + 1
     n_blocks_col = w // c_col - b_col + 1
     return int(n_blocks_row * n_blocks_col * b_row * b_col * int(orientations))
@@ -287,8 +293,7 @@ def hog_batch(images, *, orientations=9, pixels_per_cell=(8, 8), cells_per_block
     n_features = hog_n_features((h, w), orientations=orientations,
                                 pixels_per_cell=pixels_per_cell,
                                 cells_per_block=cells_per_block)
-    c_row, c_col = check_int_pair(pixels_per_cell, name="pixels_per_cell")
-    cells_per_block = check_int_pair(cells_per_block, name="cells_per_block")
+    (c_row, c_col), cells_per_block = check_hog_geometry((h, w), pixels_per_cell, cells_per_block)
     n_cells_row, n_cells_col = h // c_row, w // c_col
     geometry = (n_cells_row, n_cells_col, c_row, c_col)
     if multichannel and images.shape[3] == 0:

@@ -183,13 +183,17 @@ class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
                     "X[np.newaxis] for a single image."
                 ) from None
             raise
-        self.n_features_out_ = hog_n_features(
+        self.n_features_out_ = self._n_features(pixels_per_cell, cells_per_block)
+        return self
+
+    def _n_features(self, pixels_per_cell, cells_per_block):
+        """HOG features per image of the fitted shape with this geometry."""
+        return hog_n_features(
             self.image_shape_[:2],
             orientations=self.orientations,
             pixels_per_cell=pixels_per_cell,
             cells_per_block=cells_per_block,
         )
-        return self
 
     def _fitted_geometry(self):
         """``(pixels_per_cell, cells_per_block)``, checked against the fit.
@@ -200,12 +204,7 @@ class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
         """
         pixels_per_cell, cells_per_block = self._geometry()
         try:
-            n_features = hog_n_features(
-                self.image_shape_[:2],
-                orientations=self.orientations,
-                pixels_per_cell=pixels_per_cell,
-                cells_per_block=cells_per_block,
-            )
+            n_features = self._n_features(pixels_per_cell, cells_per_block)
         except ValueError:  # a block no longer fits in the images
             n_features = None
         if n_features != self.n_features_out_:

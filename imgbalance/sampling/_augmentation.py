@@ -22,11 +22,11 @@ __all__ = ["AugmentationOverSampler"]
 # kernel's work buffers.  The output does not depend on it: every random draw
 # is made up front for the whole batch.
 _CHUNK_PIXELS = 1 << 24
-# Output pixels per block of the warp kernel when several threads run it.
-# Between NumPy calls a thread holds the GIL, so threads scale better with
-# fewer, longer calls, until the blocks leave the caches.  With 2 threads
-# on 224x224x3 images, 2**17 scaled best of 2**16 (the single-thread
-# default) to 2**19; benchmarks/bench_augment.py prints what it gains.
+# Output pixels per block of the warp kernel when several threads run it:
+# twice the single-thread default.  Between NumPy calls a thread holds the
+# GIL, so threads scale better with fewer, longer calls, until the blocks
+# leave the caches.  benchmarks/bench_augment.py measures what the threads
+# gain with it (benchmarks/results/bench_augment.txt, n_jobs=2 rows).
 _THREADED_BLOCK_PIXELS = 1 << 17
 
 
@@ -121,7 +121,7 @@ class AugmentationOverSampler(ImageInputMixin, BaseOverSampler):
         Number of threads augmenting chunks of images in parallel.  ``None``
         means 1 unless in a :obj:`joblib.parallel_config` context.  Threads
         share the GIL between the kernel's NumPy calls, so they pay off on
-        large images only (on 2 cores: 1.26x on 224x224x3, 1.08x on 28x28).
+        large images only (:ref:`augmentation` gives the measured gains).
 
     Attributes
     ----------
