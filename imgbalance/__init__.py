@@ -1,19 +1,32 @@
 """imgbalance: imbalanced image classification in scikit-learn pipelines.
 
 Image batches ``(n_samples, height, width[, n_channels])`` flow through
-scikit-learn and imbalanced-learn pipelines: flatten and reshape them,
-compute HOG features identical to scikit-image's, over-sample rare classes
-with random affine augmentation inside ``fit``, and run any
-imbalanced-learn sampler on image arrays.
+scikit-learn and imbalanced-learn pipelines, in the order of the
+sub-packages:
+
+* :mod:`imgbalance.datasets` -- image folders, IDX files, Fashion-MNIST,
+  long-tailed subsets;
+* :mod:`imgbalance.sampling` -- samplers on image arrays (augmentation as an
+  over-sampler, any imbalanced-learn sampler), built on the kernels of
+  :mod:`imgbalance.augmentation`;
+* :mod:`imgbalance.feature_extraction` -- image transformers (flatten and
+  reshape, HOG bit-exact with scikit-image, HOG beside the pixels);
+* :mod:`imgbalance.search` -- the strategy search and one strategy's
+  pipeline, for imbalanced-learn and the classifier;
+* :mod:`imgbalance.display` -- pictures of augmented samples and of
+  strategy comparisons.
+
+The estimators and builders most used are re-exported here.
 """
 
 from ._version import __version__
 from .feature_extraction import HOGTransformer, ImageFlattener, ImageReshaper
-from .sampling import AugmentationOverSampler, ImageResampler
-from .search import STRATEGIES, describe_strategy, make_resampling_search
-from . import augmentation, datasets, display  # noqa: F401  (sub-packages on import)
+from .sampling import AdaptiveSMOTE, AugmentationOverSampler, ImageResampler
+from .search import STRATEGIES, describe_strategy, make_resampling_search, make_strategy_pipeline
+from . import augmentation, datasets, display, exceptions  # noqa: F401  (sub-packages on import)
 
 __all__ = [
+    "AdaptiveSMOTE",
     "AugmentationOverSampler",
     "HOGTransformer",
     "ImageFlattener",
@@ -22,5 +35,6 @@ __all__ = [
     "STRATEGIES",
     "describe_strategy",
     "make_resampling_search",
+    "make_strategy_pipeline",
     "__version__",
 ]

@@ -2,13 +2,11 @@
 
 import warnings
 
-import imblearn.utils.estimator_checks as imblearn_checks
 import numpy as np
 import pytest
 from imblearn.over_sampling import SMOTE
 from sklearn.datasets import load_digits
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from imgbalance import HOGTransformer, describe_strategy
 from imgbalance.datasets import make_long_tailed
@@ -22,14 +20,8 @@ def _data(counts, n_features=5, seed=0):
     return rng.normal(size=(len(y), n_features)) + y[:, None], y
 
 
-@parametrize_with_checks([AdaptiveSMOTE(random_state=0)])
-def test_sklearn_checks(estimator, check):
-    check(estimator)
-
-
-@imblearn_checks.parametrize_with_checks([AdaptiveSMOTE(random_state=0)])
-def test_imblearn_checks(estimator, check):
-    check(estimator)
+# scikit-learn's and imbalanced-learn's check suites run on AdaptiveSMOTE in
+# tests/test_common.py, with every other public estimator.
 
 
 @pytest.mark.parametrize("counts, k, k_used", [

@@ -17,12 +17,19 @@ from sklearn.utils import estimator_checks as sklearn_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import imgbalance
-import imgbalance.augmentation
+
+PUBLIC_MODULES = (
+    imgbalance,
+    imgbalance.augmentation,
+    imgbalance.feature_extraction,
+    imgbalance.sampling,
+    imgbalance.search,
+)
 
 
 def _public_estimator_classes():
     classes = {}
-    for module in (imgbalance, imgbalance.augmentation):
+    for module in PUBLIC_MODULES:
         for name in module.__all__:
             obj = getattr(module, name)
             if inspect.isclass(obj) and issubclass(obj, BaseEstimator):
@@ -33,6 +40,7 @@ def _public_estimator_classes():
 # Constructor arguments that let the checks' 2-D data (each row a 1 x
 # n_features image, see imgbalance._validation) be meaningful.
 _CHECK_PARAMS = {
+    "AdaptiveSMOTE": [dict(random_state=0)],
     # A 1-pixel-high image only has 1 x 1 cells.
     "HOGTransformer": [dict(pixels_per_cell=(1, 1), cells_per_block=(1, 1))],
     "AugmentationOverSampler": [
@@ -78,6 +86,7 @@ def _expected_failed_checks(estimator):
 def test_every_public_estimator_is_checked():
     names = {type(est).__name__ for est in ESTIMATORS}
     assert names == {
+        "AdaptiveSMOTE",
         "AugmentationOverSampler",
         "HOGTransformer",
         "ImageFlattener",
@@ -99,7 +108,11 @@ def test_imblearn_compatible_sampler(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+# AdaptiveSMOTE, like SMOTE, works on feature tables (after a feature step).
+IMAGE_ESTIMATORS = [est for est in ESTIMATORS if type(est).__name__ != "AdaptiveSMOTE"]
+
+
+@pytest.mark.parametrize("estimator", IMAGE_ESTIMATORS, ids=lambda e: type(e).__name__)
 def test_tags_declare_image_input(estimator):
     tags = estimator.__sklearn_tags__()
     assert tags.input_tags.two_d_array

@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 
 API_RST = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
-PUBLIC_MODULES = ["imgbalance", "imgbalance.augmentation", "imgbalance.datasets"]
+PUBLIC_MODULES = [
+    "imgbalance",
+    "imgbalance.augmentation",
+    "imgbalance.datasets",
+    "imgbalance.display",
+    "imgbalance.exceptions",
+    "imgbalance.feature_extraction",
+    "imgbalance.sampling",
+    "imgbalance.search",
+]
 NOT_DOCUMENTED = {"__version__"}
 
 _CURRENTMODULE = re.compile(r"^\.\.\s+(?:py:)?currentmodule::\s+(\S+)\s*$")

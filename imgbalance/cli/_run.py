@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from ..feature_extraction import hog_pixel_weight, make_hog_and_pixels
-from ..search import default_classifier, make_resampling_search
+from ..search import GridEdgeWarning, default_classifier, grid_edges, make_resampling_search
 from ._errors import CLIError
 from ._load import load_data
 from ._report import check_output, jsonable, print_summary, ratio_str, scores, write_outputs
@@ -52,7 +52,7 @@ def compare(args):
         log(
             f"[{i}/{len(args.strategies)}] {strategy:<14} cv {row['cv_balanced_accuracy']:.3f}  "
             f"test {row['balanced_accuracy']:.3f}  ({row['search_seconds']:.1f} s)"
-            + _edge_note(search, reg, args.C)
+            + _edge_note(search, reg)
         )
     rows.sort(key=lambda r: (-r["cv_balanced_accuracy"], -r["balanced_accuracy"]))
     best = rows[0]
@@ -77,6 +77,7 @@ def _search_one(strategy, settings, args, X_train, y_train, X_test, y_test):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", GridEdgeWarning)  # the progress line notes it
         search.fit(X_train, y_train)
     y_pred = search.predict(X_test)
     row = {
@@ -153,20 +154,18 @@ def _smote_neighbours(args, n_min):
     return min(5, per_fold - 1)
 
 
-def _edge_note(search, reg, C):
+def _edge_note(search, reg):
     """A hint when the chosen C is the smallest or largest of several tried.
 
-    Only for a clear choice: candidates that tie for the best score (the
-    search takes the first) say nothing about the direction to go.
+    The edges are :func:`imgbalance.search.grid_edges` of the search (the
+    search's own :class:`~imgbalance.search.GridEdgeWarning` is silenced in
+    favour of this note); ridge's ``alpha`` is ``1 / C``, so its low edge is
+    C's high edge.
     """
-    params = search.best_params_
-    value = params.get(f"clf__{reg}", params.get(f"clf__estimator__{reg}"))
-    ranks = search.cv_results_["rank_test_score"]
-    if value is None or len(set(C)) < 2 or np.sum(ranks == 1) > 1:
-        return ""
-    c = value if reg == "C" else 1.0 / value
-    if np.isclose(c, min(C), rtol=1e-9, atol=0):
-        return "  [C at the low end of --C: try smaller values]"
-    if np.isclose(c, max(C), rtol=1e-9, atol=0):
-        return "  [C at the high end of --C: try larger values]"
+    for edge in grid_edges(search):
+        if edge.parameter.rpartition("__")[2] != reg:
+            continue
+        low = (edge.side == "low") == (reg == "C")
+        return (f"  [C at the {'low' if low else 'high'} end of --C: "
+                f"try {'smaller' if low else 'larger'} values]")
     return ""
