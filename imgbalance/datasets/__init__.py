@@ -10,9 +10,11 @@
 from ._fashion_mnist import load_fashion_mnist
 from ._folder import load_image_folder
 from ._idx import load_idx
+from ._lazy import ImageFolderSource
 from ._long_tail import make_long_tailed
 
 __all__ = [
+    "ImageFolderSource",
     "load_fashion_mnist",
     "load_idx",
     "load_image_folder",
