@@ -14,9 +14,8 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "backend (torch, jax or tensorflow)."
     ) from exc
 
-import numbers
-
 from .batches import BalancedBatches
+from .batches._batches import check_epoch
 
 __all__ = ["BalancedPyDataset"]
 
@@ -74,10 +73,8 @@ class BalancedPyDataset(keras.utils.PyDataset):
                 "The 'batches' parameter of BalancedPyDataset must be a BalancedBatches; "
                 f"got {type(batches).__name__}."
             )
-        if not isinstance(epoch, numbers.Integral) or isinstance(epoch, bool) or epoch < 0:
-            raise ValueError(f"epoch must be a non-negative int; got {epoch!r}.")
         self.batches = batches
-        self.epoch = int(epoch)
+        self.epoch = check_epoch(epoch)
 
     def __len__(self):
         return self.batches.n_batches(self.epoch)

@@ -21,19 +21,12 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "imgbalance.torch needs PyTorch: pip install torch (or imgbalance[torch])."
     ) from exc
 
-import numbers
-
 import numpy as np
 
 from .batches import BalancedBatches
+from .batches._batches import check_epoch
 
 __all__ = ["BalancedBatchDataset", "EpochBatchSampler", "make_dataloader"]
-
-
-def _check_epoch(epoch):
-    if not isinstance(epoch, numbers.Integral) or isinstance(epoch, bool) or epoch < 0:
-        raise ValueError(f"epoch must be a non-negative int; got {epoch!r}.")
-    return int(epoch)
 
 
 class BalancedBatchDataset(Dataset):
@@ -80,11 +73,11 @@ class BalancedBatchDataset(Dataset):
                 f"dtype {batches.y.dtype}. Encode them with sklearn.preprocessing.LabelEncoder."
             )
         self.batches = batches
-        self.epoch = _check_epoch(epoch)
+        self.epoch = check_epoch(epoch)
 
     def set_epoch(self, epoch):
         """Serve ``epoch`` for integer keys from now on."""
-        self.epoch = _check_epoch(epoch)
+        self.epoch = check_epoch(epoch)
 
     def __len__(self):
         return self.batches.n_batches(self.epoch)
@@ -115,7 +108,7 @@ class EpochBatchSampler(Sampler):
 
     def set_epoch(self, epoch):
         """Serve ``epoch`` at the next pass."""
-        self.epoch = _check_epoch(epoch)
+        self.epoch = check_epoch(epoch)
 
     def __iter__(self):
         # A generator: DataLoader may call iter() on its sampler more than once

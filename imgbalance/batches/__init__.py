@@ -6,6 +6,5 @@ adapters :mod:`imgbalance.torch` and :mod:`imgbalance.keras` serve it to a
 """
 
 from ._batches import BalancedBatches
-from ._plan import EpochPlan
 
-__all__ = ["BalancedBatches", "EpochPlan"]
+__all__ = ["BalancedBatches"]

@@ -12,7 +12,7 @@ from ..feature_extraction._layout_kernel import convert_images
 from ..sampling import AugmentationOverSampler
 from ._plan import batch_rng, make_plan, plan_mode
 
-__all__ = ["BalancedBatches"]
+__all__ = ["BalancedBatches", "check_epoch"]
 
 _NEW_IMAGES, _EVERY_IMAGE = 2, 3  # batch_rng purposes (see _plan)
 _AUGMENTATION_KEYS = (
@@ -74,6 +74,13 @@ def _check_X_y(X, y):
             f"y must be a 1-D array of one label per image ({shape[0]}); got shape {y.shape}."
         )
     return X, y
+
+
+def check_epoch(epoch):
+    """Validate an epoch number; return it as an int."""
+    if not isinstance(epoch, numbers.Integral) or isinstance(epoch, bool) or epoch < 0:
+        raise ValueError(f"epoch must be a non-negative int; got {epoch!r}.")
+    return int(epoch)
 
 
 def _check_seed(random_state):
@@ -232,12 +239,16 @@ class BalancedBatches:
         self._plan_epoch, self._plan = None, None
 
     def plan(self, epoch):
-        """The :class:`EpochPlan` of ``epoch`` (the last one is cached)."""
-        if not isinstance(epoch, numbers.Integral) or isinstance(epoch, bool) or epoch < 0:
-            raise ValueError(f"epoch must be a non-negative int; got {epoch!r}.")
+        """What ``epoch`` serves, in batch order (the last epoch's plan is cached).
+
+        Returns an object with ``rows`` (the row of ``X``, or of the held
+        resample, of every image of the epoch), ``y`` (their labels) and
+        ``new`` (None, or which images are new ones to augment).
+        """
+        epoch = check_epoch(epoch)
         if self._plan_epoch != epoch:
             self._plan = make_plan(self._mode, self._planner, self.X, self.y, self.seed_,
-                                   int(epoch), shuffle=self.shuffle)
+                                   epoch, shuffle=self.shuffle)
             self._plan_epoch = epoch
         return self._plan
 

@@ -49,8 +49,7 @@ class ImageFolderSource:
         ``ValueError`` when it is decoded.
     color_mode : {"grayscale", "rgb"}, default="grayscale"
         Pillow conversion applied to every image.
-    interpolation : {"nearest", "bilinear", "bicubic", "lanczos", "box", \\
-"hamming"}, default="bilinear"
+    interpolation : {"nearest", "bilinear", "bicubic", "lanczos", "box", "hamming"}, default="bilinear"
         Pillow resampling filter used when resizing.
     extensions : iterable of str or None, default=None
         If given, only files with one of these suffixes are listed.
