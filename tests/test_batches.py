@@ -264,3 +264,26 @@ def test_bad_input():
     X_before = X.copy()
     list(BalancedBatches(X, y, sampler=AugmentationOverSampler(rotation_range=5)).epoch(0))
     np.testing.assert_array_equal(X, X_before)
+
+
+@pytest.mark.parametrize("sampler", [None, AugmentationOverSampler(rotation_range=10)])
+def test_memory_beyond_X_is_a_batch(tmp_path, sampler):
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], [3000, 600, 100])
+    path = tmp_path / "X.npy"
+    np.save(path, rng.integers(0, 256, size=(len(y), 96, 96), dtype=np.uint8))
+    X = np.load(path, mmap_mode="r")  # 34 MB on disk, not in memory
+    batches = BalancedBatches(X, y, sampler=sampler, batch_size=8, dtype="float32",
+                              random_state=0)
+    tracemalloc.start()
+    try:
+        for index in (0, 500, 1000):
+            batches.batch(1, index)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # measured: 1.2 MB (copies) and 5.7 MB (the warp kernel's work buffers for 8 images of
+    # 96 x 96, the sampler's fit on (n, 1, 1) placeholders), whatever the pixels of X
+    assert peak < 0.25 * X.nbytes, peak

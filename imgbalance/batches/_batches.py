@@ -236,7 +236,7 @@ class BalancedBatches:
         self._every_image = _check_augmentation(augmentation)
         self._mode, self._planner = plan_mode(sampler)
         self.seed_ = _check_seed(random_state)
-        self._plan_epoch, self._plan = None, None
+        self._cached = None
 
     def plan(self, epoch):
         """What ``epoch`` serves, in batch order (the last epoch's plan is cached).
@@ -246,11 +246,12 @@ class BalancedBatches:
         ``new`` (None, or which images are new ones to augment).
         """
         epoch = check_epoch(epoch)
-        if self._plan_epoch != epoch:
-            self._plan = make_plan(self._mode, self._planner, self.X, self.y, self.seed_,
-                                   epoch, shuffle=self.shuffle)
-            self._plan_epoch = epoch
-        return self._plan
+        cached = self._cached  # one (epoch, plan) tuple, swapped whole: thread-safe
+        if cached is None or cached[0] != epoch:
+            plan = make_plan(self._mode, self._planner, self.X, self.y, self.seed_, epoch,
+                             shuffle=self.shuffle)
+            cached = self._cached = (epoch, plan)
+        return cached[1]
 
     def n_batches(self, epoch=0):
         """Number of batches of ``epoch``."""
