@@ -287,3 +287,31 @@ def test_memory_beyond_X_is_a_batch(tmp_path, sampler):
     # measured: 1.2 MB (copies) and 5.7 MB (the warp kernel's work buffers for 8 images of
     # 96 x 96, the sampler's fit on (n, 1, 1) placeholders), whatever the pixels of X
     assert peak < 0.25 * X.nbytes, peak
+
+
+def test_image_folder_source_errors_slices_and_pickling(tmp_path):
+    import pickle
+
+    with pytest.raises(FileNotFoundError, match="does not exist or is not a folder"):
+        ImageFolderSource(tmp_path / "missing")
+    with pytest.raises(ValueError, match="holds no class subfolder"):
+        ImageFolderSource(tmp_path)
+    for label in ("a", "b"):
+        (tmp_path / label).mkdir()
+        for i in range(3):
+            Image.fromarray(np.full((4, 4), 10 * i, np.uint8)).save(tmp_path / label / f"{i}.png")
+    (tmp_path / "b" / "3.png").write_bytes(b"not an image")
+    Image.fromarray(np.zeros((5, 5), np.uint8)).save(tmp_path / "a" / "9.png")
+    source = ImageFolderSource(tmp_path)
+    assert source.shape == (8, 4, 4) and source.class_names == ["a", "b"]
+    np.testing.assert_array_equal(source[1:3][:, 0, 0], [10, 20])
+    with pytest.raises(ValueError, match=r"9.png' has shape \(5, 5\).*image_size"):
+        source[3]
+    with pytest.raises(ValueError, match="3.png' is not an image Pillow can open"):
+        source[np.array([7])]
+    with pytest.raises(IndexError, match="out of range for 8 images"):
+        source[np.array([8])]
+    resized = ImageFolderSource(tmp_path, image_size=(2, 3), extensions=[".png"])
+    assert resized[np.array([3])].shape == (1, 2, 3)
+    copy = pickle.loads(pickle.dumps(resized))  # DataLoader worker processes
+    np.testing.assert_array_equal(copy[np.arange(3)], resized[np.arange(3)])
