@@ -6,10 +6,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval, StrOptions
+from .._compat import Interval, StrOptions, _check_feature_names_in
 from .._validation import validate_images
 from ._layout_kernel import DATA_FORMATS, convert_images
-from ._reshape import ImageReshaper
+from ._reshape import ImageReshaper, _pixel_names
 
 __all__ = ["ImageLayout"]
 
@@ -162,6 +162,30 @@ class ImageLayout(TransformerMixin, BaseEstimator):
                                     owner="ImageLayout")
         return convert_images(images, data_format=self.data_format, dtype=dtype,
                               scale=self.scale)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output values, in the C order of the output images.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names (dataframe input); None names the pixels
+            ``pixel_<row>_<col>_<channel>``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            One name per output value: the input names, moved with their
+            values when the channel axis moves.
+        """
+        check_is_fitted(self, "image_shape_")
+        shape = self.image_shape_ if len(self.image_shape_) == 3 else (*self.image_shape_, 1)
+        names = _check_feature_names_in(self, input_features, generate_names=False)
+        names = _pixel_names(shape) if names is None else np.asarray(names, dtype=object)
+        names = names.reshape(shape)
+        if self.data_format == "channels_first":
+            names = names.transpose(2, 0, 1)
+        return names.ravel()
 
     # Image batches have no dataframe form: accepted and recorded, no effect.
     set_output = ImageReshaper.set_output
