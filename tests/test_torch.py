@@ -36,10 +36,14 @@ def _epochs(loader, n_epochs):
             for _ in range(n_epochs)]
 
 
+@pytest.mark.parametrize("sampler", [
+    AugmentationOverSampler(rotation_range=15, width_shift_range=0.1),
+    ImageResampler(SMOTE()),  # a whole-set sampler: every worker resamples the same way
+], ids=["augment", "smote"])
 @pytest.mark.parametrize("workers", [dict(num_workers=2),
-                                     dict(num_workers=2, persistent_workers=True)])
-def test_workers_give_the_batches_of_zero_workers(workers):
-    sampler = AugmentationOverSampler(rotation_range=15, width_shift_range=0.1)
+                                     dict(num_workers=2, persistent_workers=True)],
+                         ids=["workers", "persistent"])
+def test_workers_give_the_batches_of_zero_workers(workers, sampler):
     _, _, batches = _batches(sampler, augmentation={"height_shift_range": 0.1})
     serial = _epochs(make_dataloader(batches), 3)
     parallel = _epochs(make_dataloader(batches, **workers), 3)

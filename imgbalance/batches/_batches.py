@@ -10,11 +10,10 @@ from ..augmentation._augment import apply_augmentation, draw_augmentation
 from ..feature_extraction._layout import check_layout_params
 from ..feature_extraction._layout_kernel import convert_images
 from ..sampling import AugmentationOverSampler
-from ._plan import batch_rng, make_plan, plan_mode
+from ._plan import _EVERY_IMAGE, _NEW_IMAGES, batch_rng, make_plan, plan_mode
 
 __all__ = ["BalancedBatches", "check_epoch"]
 
-_NEW_IMAGES, _EVERY_IMAGE = 2, 3  # batch_rng purposes (see _plan)
 _AUGMENTATION_KEYS = (
     "rotation_range", "width_shift_range", "height_shift_range", "shear_range",
     "zoom_range", "horizontal_flip", "vertical_flip", "brightness_range",

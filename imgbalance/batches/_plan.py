@@ -25,10 +25,14 @@ an epoch, and each batch in it, is a function of ``(seed, epoch)`` alone,
 whichever process or worker computes it.
 """
 
+import contextlib
+import multiprocessing
+
 import numpy as np
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
+from threadpoolctl import threadpool_limits
 
 from ..sampling import AugmentationOverSampler, ImageResampler
 
@@ -65,6 +69,20 @@ def plan_mode(sampler):
     if isinstance(sampler, AugmentationOverSampler):
         return "augment", sampler
     return "whole", ImageResampler(sampler)
+
+
+def _openmp_safe():
+    """One OpenMP thread in a child process, no limit otherwise.
+
+    A forked process (a DataLoader worker, a Keras multiprocessing worker)
+    inherits its parent's OpenMP state but not its threads: an OpenMP
+    parallel region there -- scikit-learn's neighbour searches inside SMOTE,
+    ADASYN or a cleaning sampler -- waits for them forever (seen with 2
+    DataLoader workers).  Worker processes run in parallel anyway.
+    """
+    if multiprocessing.parent_process() is None:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="openmp")
 
 
 def _seeded(sampler, seed, epoch):
@@ -110,7 +128,8 @@ def make_plan(mode, sampler, X, y, seed, epoch, *, shuffle=True):
         augmentation = sampler._augmentation_params()
     else:
         images = X if isinstance(X, np.ndarray) else np.asarray(X[np.arange(n)])
-        source, y_res = sampler.fit_resample(images, y)
+        with _openmp_safe():
+            source, y_res = sampler.fit_resample(images, y)
         rows, y = np.arange(len(y_res), dtype=np.intp), np.asarray(y_res)
     order = np.arange(len(rows))
     if shuffle:
