@@ -315,3 +315,17 @@ def test_image_folder_source_errors_slices_and_pickling(tmp_path):
     assert resized[np.array([3])].shape == (1, 2, 3)
     copy = pickle.loads(pickle.dumps(resized))  # DataLoader worker processes
     np.testing.assert_array_equal(copy[np.arange(3)], resized[np.arange(3)])
+
+
+def test_importing_imgbalance_imports_no_deep_learning_framework():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, imgbalance, imgbalance.batches, imgbalance.feature_extraction, "
+        "imgbalance.datasets; "
+        "print(sorted({'torch', 'keras', 'skorch', 'tensorflow', 'jax'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
