@@ -18,7 +18,10 @@ Configurations (``--configs``, default all three)
   plain     shuffled batches of the long-tailed set (torch DataLoader, shuffle=True);
   balanced  imgbalance.torch.make_dataloader(BalancedBatches(RandomOverSampler()));
   augmented the same, every image shifted by up to 2 pixels
-            (``augmentation={"width_shift_range": 2/28, "height_shift_range": 2/28}``).
+            (``augmentation={"width_shift_range": 2/28, "height_shift_range": 2/28}``);
+  logit     (not run by default) plain shuffled batches with the logit-adjusted loss
+            of Menon et al. (2021), cross-entropy on ``logits + log(class prior)``:
+            the loss-side alternative, which is the network's, not a sampler's.
 
 Then the input pipeline alone, on the same long-tailed images, one epoch of
 60,000 balanced and shifted images: BalancedBatches in this process and
@@ -27,7 +30,7 @@ through a DataLoader with 2 workers, against torch's WeightedRandomSampler
 (0 and 2 workers); and the network's own training speed (forward + backward
 + step, images/s), to say whether the pipeline keeps up with it.
 
-Usage: python benchmarks/bench_deep.py [--quick] [--epochs 20] [--configs plain,balanced,augmented]
+Usage: python benchmarks/bench_deep.py [--quick] [--epochs 20] [--configs plain,balanced,augmented[,logit]]
 (--quick: 40 steps on a 3,051-image long-tailed subset, 2,000 test images, 2,000 images timed:
  checks that the script runs, measures nothing.)
 """
@@ -81,8 +84,12 @@ def balanced_loader(X, y, batch_size, seed, augmentation=None):
     return make_dataloader(batches)
 
 
-def train(loader, n_steps, seed):
-    """Train a fresh net for n_steps; return it, the seconds spent and the pipeline's share."""
+def train(loader, n_steps, seed, log_prior=None):
+    """Train a fresh net for n_steps; return it, the seconds spent and the pipeline's share.
+
+    With ``log_prior`` (a tensor of log class frequencies), the loss is the
+    logit-adjusted cross-entropy; predictions use the raw logits.
+    """
     torch.manual_seed(seed)
     net = make_net()
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -96,7 +103,8 @@ def train(loader, n_steps, seed):
                 for group in optimizer.param_groups:
                     group["lr"] = 1e-4
             optimizer.zero_grad()
-            torch.nn.functional.cross_entropy(net(xb), yb).backward()
+            logits = net(xb) if log_prior is None else net(xb) + log_prior
+            torch.nn.functional.cross_entropy(logits, yb).backward()
             optimizer.step()
             step += 1
             if step >= n_steps:
@@ -185,7 +193,7 @@ def main():
     parser.add_argument("--configs", default="plain,balanced,augmented")
     args = parser.parse_args()
     configs = args.configs.split(",")
-    unknown = set(configs) - {"plain", "balanced", "augmented"}
+    unknown = set(configs) - {"plain", "balanced", "augmented", "logit"}
     if unknown:
         parser.error(f"unknown configs {sorted(unknown)}")
 
@@ -211,11 +219,14 @@ def main():
         "plain": lambda: plain_loader(X, y, batch_size, 0),
         "balanced": lambda: balanced_loader(X, y, batch_size, 0),
         "augmented": lambda: balanced_loader(X, y, batch_size, 0, SHIFT),
+        "logit": lambda: plain_loader(X, y, batch_size, 0),
     }
+    log_prior = torch.log(torch.from_numpy(np.bincount(y) / len(y)).float())
     print(f"\n{'config':<10} {'bal. acc':>8} {'worst':>14} {'train s':>8} {'pipeline s':>10}  "
           "recall per class")
     for name in configs:
-        net, seconds, fetch = train(loaders[name](), n_steps, seed=0)
+        net, seconds, fetch = train(loaders[name](), n_steps, seed=0,
+                                    log_prior=log_prior if name == "logit" else None)
         score, recalls = evaluate(net, X_test, y_test)
         worst = int(np.argmin(recalls))
         print(f"{name:<10} {score:>8.3f} {CLASSES[worst]:>8} {recalls[worst]:.3f} "
