@@ -101,6 +101,9 @@ sphinx_gallery_conf = {
 
 # Examples run headless.
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Keras 3 picks its backend when first imported (autosummary imports
+# imgbalance.keras, the gallery trains through it): torch, the deep extra's.
+os.environ.setdefault("KERAS_BACKEND", "torch")
 # Joblib's loky may warn about the physical core count on containers.
 warnings.filterwarnings("ignore", message=".*physical cores.*")
 warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")

@@ -13,6 +13,9 @@ sub-packages:
   reshape, HOG bit-exact with scikit-image, HOG beside the pixels);
 * :mod:`imgbalance.search` -- the strategy search and one strategy's
   pipeline, for imbalanced-learn and the classifier;
+* :mod:`imgbalance.batches` -- class-balanced, freshly augmented batches
+  for training loops (adapters: :mod:`imgbalance.torch`,
+  :mod:`imgbalance.keras`, imported only when named);
 * :mod:`imgbalance.display` -- pictures of augmented samples and of
   strategy comparisons.
 
@@ -20,16 +23,17 @@ The estimators and builders most used are re-exported here.
 """
 
 from ._version import __version__
-from .feature_extraction import HOGTransformer, ImageFlattener, ImageReshaper
+from .feature_extraction import HOGTransformer, ImageFlattener, ImageLayout, ImageReshaper
 from .sampling import AdaptiveSMOTE, AugmentationOverSampler, ImageResampler
 from .search import STRATEGIES, describe_strategy, make_resampling_search, make_strategy_pipeline
-from . import augmentation, datasets, display, exceptions  # noqa: F401  (sub-packages on import)
+from . import augmentation, batches, datasets, display, exceptions  # noqa: F401  (sub-packages on import)
 
 __all__ = [
     "AdaptiveSMOTE",
     "AugmentationOverSampler",
     "HOGTransformer",
     "ImageFlattener",
+    "ImageLayout",
     "ImageReshaper",
     "ImageResampler",
     "STRATEGIES",

@@ -68,12 +68,20 @@ ESTIMATORS = list(_instances())
 
 def _expected_failed_checks(estimator):
     name = type(estimator).__name__
-    if name == "ImageReshaper":
-        reason = (
+    reasons = {
+        "ImageReshaper": (
             "ImageReshaper outputs image batches (n_samples, 1, n_features) for "
             "2-D input without image_shape: checks that expect a 2-D output "
             "(feature-name counts, dataframe output) do not apply to n-D output."
-        )
+        ),
+        "ImageLayout": (
+            "ImageLayout outputs 4-D image batches (a network's input): checks "
+            "that expect a 2-D output (feature-name counts, dataframe output) "
+            "do not apply to n-D output."
+        ),
+    }
+    if name in reasons:
+        reason = reasons[name]
         return {
             "check_transformer_get_feature_names_out": reason,
             "check_transformer_get_feature_names_out_pandas": reason,
@@ -90,6 +98,7 @@ def test_every_public_estimator_is_checked():
         "AugmentationOverSampler",
         "HOGTransformer",
         "ImageFlattener",
+        "ImageLayout",
         "ImageReshaper",
         "ImageResampler",
     }

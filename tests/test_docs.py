@@ -9,6 +9,7 @@ The Sphinx build itself is not part of the test suite.
 """
 
 import importlib
+import importlib.util
 import re
 from pathlib import Path
 
@@ -18,12 +19,17 @@ API_RST = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
 PUBLIC_MODULES = [
     "imgbalance",
     "imgbalance.augmentation",
+    "imgbalance.batches",
     "imgbalance.datasets",
     "imgbalance.display",
     "imgbalance.exceptions",
     "imgbalance.feature_extraction",
     "imgbalance.sampling",
     "imgbalance.search",
+]
+# The adapters, listed when their framework is installed (the deep extra).
+PUBLIC_MODULES += [
+    f"imgbalance.{name}" for name in ("torch", "keras") if importlib.util.find_spec(name)
 ]
 NOT_DOCUMENTED = {"__version__"}
 
