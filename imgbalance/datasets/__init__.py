@@ -13,9 +13,11 @@
 from ._fashion_mnist import fetch_fashion_mnist, load_fashion_mnist
 from ._folder import load_image_folder
 from ._idx import load_idx
+from ._lazy import ImageFolderSource
 from ._long_tail import LongTailWarning, make_long_tailed
 
 __all__ = [
+    "ImageFolderSource",
     "LongTailWarning",
     "fetch_fashion_mnist",
     "load_fashion_mnist",

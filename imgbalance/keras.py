@@ -1,0 +1,87 @@
+"""Keras 3 adapter: :class:`~imgbalance.batches.BalancedBatches` as a ``keras.utils.PyDataset``.
+
+Import this module explicitly (``import imgbalance.keras``); ``import
+imgbalance`` never imports Keras.  Keras 3 picks its backend when first
+imported: set ``KERAS_BACKEND`` (``"torch"`` or ``"jax"`` train; without
+it Keras tries TensorFlow) before importing this module.
+"""
+
+try:
+    import keras
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "imgbalance.keras needs Keras 3: pip install keras (or imgbalance[keras]) and a "
+        "backend (torch, jax or tensorflow)."
+    ) from exc
+
+from .batches import BalancedBatches
+from .batches._batches import check_epoch
+
+__all__ = ["BalancedPyDataset"]
+
+
+class BalancedPyDataset(keras.utils.PyDataset):
+    """Balanced, freshly augmented batches for ``model.fit(..., epochs=...)``.
+
+    ``__getitem__(i)`` is batch ``i`` of the current epoch and
+    ``on_epoch_end`` moves to the next one, so every epoch of ``fit`` draws
+    afresh (a new resample, new augmentations), each epoch a function of
+    ``(random_state, epoch)`` alone whatever ``workers`` and
+    ``use_multiprocessing`` say: Keras workers may build the batches in any
+    order, they get the same ones.
+
+    Parameters
+    ----------
+    batches : BalancedBatches
+        The batches, usually with ``data_format="channels_last"`` and
+        ``dtype="float32"``.
+    epoch : int, default=0
+        The first epoch served.
+    **kwargs
+        ``workers``, ``use_multiprocessing``, ``max_queue_size``: passed to
+        ``keras.utils.PyDataset``.
+
+    Notes
+    -----
+    Keras 3's ``fit`` reads one batch to build the model and then calls
+    ``on_epoch_end``: the epochs of a first ``fit(..., epochs=E)`` are
+    epochs 1 to E (epoch 0 lends only that batch).  Each is served whole,
+    every batch once.  Do not pass ``class_weight`` to ``fit`` as well: the batches are
+    balanced already.  Hand ``fit`` a validation set of original images
+    (``validation_data=(X_val, y_val)`` in the same layout), never one cut
+    from the resampled batches.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imgbalance.batches import BalancedBatches
+    >>> from imgbalance.keras import BalancedPyDataset
+    >>> X = np.zeros((30, 8, 8), dtype=np.uint8)
+    >>> y = np.r_[np.zeros(25, int), np.ones(5, int)]
+    >>> data = BalancedPyDataset(BalancedBatches(X, y, batch_size=20, dtype="float32",
+    ...                                          random_state=0))
+    >>> len(data), data[0][0].shape
+    (3, (20, 8, 8, 1))
+    >>> data.on_epoch_end(); data.epoch
+    1
+    """
+
+    def __init__(self, batches, *, epoch=0, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(batches, BalancedBatches):
+            raise TypeError(
+                "The 'batches' parameter of BalancedPyDataset must be a BalancedBatches; "
+                f"got {type(batches).__name__}."
+            )
+        self.batches = batches
+        self.epoch = check_epoch(epoch)
+
+    def __len__(self):
+        return self.batches.n_batches(self.epoch)
+
+    def __getitem__(self, index):
+        return self.batches.batch(self.epoch, int(index))
+
+    def on_epoch_end(self):
+        """Move to the next epoch (called by Keras after each epoch of ``fit``)."""
+        self.epoch += 1

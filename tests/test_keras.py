@@ -1,0 +1,91 @@
+"""imgbalance.keras: a PyDataset that redraws every epoch; Keras workers; real training."""
+
+import os
+import threading
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")  # before Keras is first imported
+keras = pytest.importorskip("keras")
+if keras.backend.backend() not in ("torch", "jax", "tensorflow"):
+    pytest.skip(f"Keras backend {keras.backend.backend()!r} cannot train", allow_module_level=True)
+
+from sklearn.metrics import balanced_accuracy_score  # noqa: E402
+
+from imgbalance import AugmentationOverSampler  # noqa: E402
+from imgbalance.batches import BalancedBatches  # noqa: E402
+from imgbalance.keras import BalancedPyDataset  # noqa: E402
+
+from deep_helpers import long_tailed_digits  # noqa: E402
+
+
+class _Recording(BalancedPyDataset):
+    """Records every batch Keras asks for: (epoch, index, label bytes, pixel bytes)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.served, self._lock = [], threading.Lock()
+
+    def __getitem__(self, index):
+        X_batch, y_batch = super().__getitem__(index)
+        with self._lock:
+            self.served.append((self.epoch, int(index), y_batch.tobytes(), X_batch.tobytes()))
+        return X_batch, y_batch
+
+
+def _model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([
+        keras.Input((8, 8, 1)),
+        keras.layers.Conv2D(16, 3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Flatten(),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(10),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(3e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [dict(), dict(workers=2)])
+def test_fit_trains_and_every_epoch_is_drawn_afresh(workers):
+    X, y, X_test, y_test = long_tailed_digits()
+    sampler = AugmentationOverSampler(rotation_range=10, width_shift_range=0.1)
+    batches = BalancedBatches(X, y, sampler=sampler, batch_size=64, dtype="float32",
+                              random_state=0)
+    data = _Recording(batches, **workers)
+    model = _model()
+    history = model.fit(data, epochs=4, verbose=0)
+    losses = history.history["loss"]
+    assert losses[-1] < 0.5 * losses[0]
+    predicted = model.predict(X_test[..., None] / np.float32(255), verbose=0).argmax(1)
+    assert balanced_accuracy_score(y_test, predicted) > 0.8  # chance: 0.1
+    # Keras reads one batch to build the model, then calls on_epoch_end: the
+    # 4 training epochs are epochs 1 to 4, each served whole, each batch once,
+    # each the batch of its (seed, epoch); any other batch read is valid too
+    by_epoch = {}
+    for epoch, index, y_bytes, X_bytes in data.served:
+        X_ref, y_ref = batches.batch(epoch, index)
+        assert y_bytes == y_ref.tobytes() and X_bytes == X_ref.tobytes()
+        by_epoch.setdefault(epoch, []).append(index)
+    assert data.epoch == 5 and set(by_epoch) <= {0, 1, 2, 3, 4}
+    for epoch in (1, 2, 3, 4):
+        assert sorted(by_epoch[epoch]) == list(range(len(batches)))
+    first = {s[3] for s in data.served if s[0] == 1}
+    assert not first & {s[3] for s in data.served if s[0] == 2}  # new images, new shuffle
+
+
+def test_counts_and_errors():
+    X, y, _, _ = long_tailed_digits()
+    data = BalancedPyDataset(BalancedBatches(X, y, batch_size=100, random_state=0))
+    for epoch in range(2):
+        labels = np.concatenate([data[i][1] for i in range(len(data))])
+        assert np.bincount(labels).tolist() == [150] * 10
+        data.on_epoch_end()
+    with pytest.raises(TypeError, match="must be a BalancedBatches"):
+        BalancedPyDataset((X, y))
+    with pytest.raises(ValueError, match="epoch must be a non-negative int"):
+        BalancedPyDataset(data.batches, epoch=-1)
