@@ -6,13 +6,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from ._defaults import DEFAULT_C_GRID
 from ._grid import check_param_grid, route_grids
-from ._pipeline import (
-    base_pipeline,
-    check_random_state_int,
-    features_steps,
-    resolve_parts,
-    with_image_shape,
-)
+from ._networks import check_image_strategies, is_image_mode
+from ._pipeline import base_pipeline, check_random_state_int, resolve_parts, with_image_shape
 from ._searchcv import (
     StrategyGridSearchCV,
     StrategyHalvingGridSearchCV,
@@ -267,18 +262,21 @@ def make_resampling_search(
     random_state = check_random_state_int(random_state)
     if param_grid is None:
         param_grid = {"clf__C": list(DEFAULT_C_GRID)} if classifier is None else {}
+    images = is_image_mode(features)
+    if images:
+        check_image_strategies(strategies)
     values = check_param_grid(param_grid, strategies, search)
-    parts = resolve_parts(classifier, augmentation, smote, image_shape, random_state)
-    features_step, scale_step = features_steps(features, image_shape)
-    pipeline = base_pipeline(features_step, scale_step, parts["classifier"], memory)
+    parts = resolve_parts(classifier, augmentation, smote, image_shape, random_state, images)
+    pipeline = base_pipeline(features, parts, image_shape, memory)
 
-    for key in ("features", "scale"):  # candidates of a whole step
+    # the candidates of every step (a bare "features", "scale" or "layout"
+    # entry swaps in its own); each strategy then sets augment, resample, clf
+    shared = [name for name, _ in pipeline.steps if name not in ("augment", "resample", "clf")]
+    for key in shared:
         if key in values and not hasattr(values[key], "rvs"):
             values[key] = [with_image_shape(step, image_shape) for step in values[key]]
-    # the candidates of every step (a bare "features" or "scale" entry swaps
-    # in its own); each strategy then sets its augment, resample and clf
     base_steps = {name: [step] for name, step in pipeline.steps}
-    base_steps.update({k: v for k, v in values.items() if k in ("features", "scale")})
+    base_steps.update({k: v for k, v in values.items() if k in shared})
     strategy_grids = [
         (s, {step: [obj] for step, obj in strategy_steps(s, parts).items()})
         for s in strategies
