@@ -1,8 +1,10 @@
 """Networks as the final estimator of the strategy search (features="images")."""
 
 import re
+import textwrap
 import warnings
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +21,20 @@ from imgbalance.sampling import AdaptiveSMOTE  # noqa: E402
 from imgbalance.search import make_resampling_search, make_strategy_pipeline  # noqa: E402
 
 from deep_helpers import long_tailed_digits, tiny_cnn  # noqa: E402
+
+STRATEGIES_RST = Path(__file__).resolve().parents[1] / "docs" / "user_guide" / "strategies.rst"
+
+
+def _recipe():
+    """The code block of the "Networks as the final estimator" section, as it stands."""
+    section = STRATEGIES_RST.read_text().split(".. _network-search:")[1]
+    block = section.split("labels ``0 .. 9``)::\n\n")[1]
+    lines = []
+    for line in block.splitlines():
+        if line and not line.startswith("    "):
+            break
+        lines.append(line)
+    return textwrap.dedent("\n".join(lines))
 
 
 class Module(torch.nn.Module):
@@ -70,19 +86,24 @@ def digits():
     return long_tailed_digits()
 
 
-@pytest.mark.slow  # about 20 s: 4 strategies x 2 folds + the refit, 6 epochs each
-def test_a_cnn_trains_through_the_search_with_every_image_strategy(digits):
-    X, y, X_test, y_test = digits
-    torch.manual_seed(0)
-    with pytest.warns(UserWarning, match=r"train_split=None") as caught:
-        search = make_resampling_search(
-            ["none", "random_over", "smote", "augmentation"], features="images",
-            classifier=_net(), cv=2,
-        )
-    assert len([w for w in caught if "train_split" in str(w.message)]) == 1  # once
-    search.fit(X, y)
-    names = [describe_strategy(p) for p in search.cv_results_["params"]]
-    assert names == ["none", "random_over", "smote", "augmentation"]
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    """One torch thread: on 2 busy cores two threads ran the recipe 6x slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_the_documented_recipe_trains_a_cnn_with_every_image_strategy(digits, capsys):
+    X_train, y_train, X_test, y_test = digits
+    namespace = {"X_train": X_train, "y_train": y_train}
+    exec(compile(_recipe(), str(STRATEGIES_RST), "exec"), namespace)
+    search = namespace["search"]
+    printed = capsys.readouterr().out.split()
+    names = ["none", "class_weight", "random_over", "smote", "augmentation"]
+    assert printed[::2] == names
+    assert [describe_strategy(p) for p in search.cv_results_["params"]] == names
     scores = search.cv_results_["mean_test_score"]
     assert np.all(np.isfinite(scores)) and np.all(scores > 0.3)  # chance: 0.1
     best = search.best_estimator_
@@ -93,8 +114,17 @@ def test_a_cnn_trains_through_the_search_with_every_image_strategy(digits):
         net = grid["clf"][0]
         assert net.iterator_train__shuffle is True and net.train_split is None
     resamplers = [g["resample"][0] for g in search.param_grid]
-    assert isinstance(resamplers[2], ImageResampler)
-    assert isinstance(resamplers[2].sampler, AdaptiveSMOTE)
+    assert isinstance(resamplers[3], ImageResampler)
+    assert isinstance(resamplers[3].sampler, AdaptiveSMOTE)
+    assert describe_strategy({"clf": search.param_grid[1]["clf"][0]}) == "class_weight"
+
+
+def test_the_validation_split_warning_comes_once_per_search():
+    with pytest.warns(UserWarning, match=r"train_split=None") as caught:
+        make_resampling_search(["none", "random_over", "smote", "augmentation"],
+                               features="images", classifier=_net(), cv=2)
+    assert len([w for w in caught if "train_split" in str(w.message)]) == 1
+    assert caught[0].filename == __file__  # points at the caller's line
 
 
 @pytest.mark.parametrize("strategy", ["random_over", "random_under", "smote", "augmentation"])

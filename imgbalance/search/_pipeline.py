@@ -1,8 +1,9 @@
 """The pipeline builder: one strategy's :class:`imblearn.pipeline.Pipeline`.
 
-``augment -> features -> scale -> resample -> clf``; the strategy table
-(:mod:`._strategies`) says which of ``augment``, ``resample`` and ``clf``
-a strategy sets.
+``augment -> features -> scale -> resample -> clf`` (on images for a
+network: ``augment -> resample -> layout -> clf``, see :mod:`._networks`);
+the strategy table (:mod:`._strategies`) says which of ``augment``,
+``resample`` and ``clf`` a strategy sets.
 """
 
 import numbers
@@ -196,7 +197,8 @@ def make_strategy_pipeline(
     strategy : str
         One of :data:`~imgbalance.STRATEGIES`; see
         :func:`make_resampling_search` for what each one sets.
-    features : {"hog+pixels", "hog", "pixels"} or transformer, default="hog+pixels"
+    features : str, ImageLayout or transformer, default="hog+pixels"
+        One of ``"hog+pixels"``, ``"hog"``, ``"pixels"``, ``"images"``.
         ``"hog"`` is ``HOGTransformer(pixels_per_cell=(4, 4),
         cells_per_block=(2, 2))``; ``"hog+pixels"`` that descriptor beside
         the min-max scaled pixels, weighted by
@@ -204,9 +206,13 @@ def make_strategy_pipeline(
         images seen in ``fit`` (``make_hog_and_pixels(pixel_weight="auto")``);
         ``"pixels"`` is :class:`ImageFlattener` and a ``StandardScaler``.
         A transformer is cloned and used as the ``features`` step.
+        ``"images"`` or an :class:`~imgbalance.feature_extraction.ImageLayout`
+        gives ``augment -> resample -> layout -> clf`` for a network (see
+        :ref:`network-search`).
     classifier : estimator, default=None
-        None means :func:`~imgbalance.search.default_classifier`.  A
-        ``random_state`` left at None gets ``random_state``.
+        None means :func:`~imgbalance.search.default_classifier` (not
+        allowed with ``features="images"``).  A ``random_state`` left at
+        None gets ``random_state``.
     augmentation : AugmentationOverSampler, default=None
         The sampler of ``"augmentation"``; None means
         :func:`~imgbalance.search.default_augmentation`.
@@ -224,7 +230,8 @@ def make_strategy_pipeline(
     -------
     pipeline : imblearn.pipeline.Pipeline
         Unfitted, with the steps ``augment``, ``features``, ``scale``,
-        ``resample`` and ``clf``.
+        ``resample`` and ``clf`` (``augment``, ``resample``, ``layout`` and
+        ``clf`` with ``features="images"``).
 
     Examples
     --------

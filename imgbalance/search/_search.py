@@ -109,8 +109,9 @@ def make_resampling_search(
         - ``"augmentation"``: :class:`AugmentationOverSampler` on the images,
           before the features;
         - ``"easy_ensemble"``: :class:`~imblearn.ensemble.EasyEnsembleClassifier`
-          around the classifier.
-    features : {"hog+pixels", "hog", "pixels"} or transformer, default="hog+pixels"
+          around the classifier (not with ``features="images"``).
+    features : str, ImageLayout or transformer, default="hog+pixels"
+        One of ``"hog+pixels"``, ``"hog"``, ``"pixels"``, ``"images"``.
         ``"hog"`` is ``HOGTransformer(pixels_per_cell=(4, 4),
         cells_per_block=(2, 2))``; ``"pixels"`` is :class:`ImageFlattener`
         followed by a :class:`~sklearn.preprocessing.StandardScaler` in the
@@ -132,9 +133,22 @@ def make_resampling_search(
         Its parameters are searchable as ``features__hog__pixels_per_cell``
         or ``features__transformer_weights``.  A transformer is used as
         given (cloned; see ``image_shape``).
+
+        ``"images"`` (or an :class:`~imgbalance.feature_extraction.ImageLayout`)
+        is for a classifier that takes image batches, such as a network: the
+        pipeline is ``augment -> resample -> layout -> clf``, every sampler
+        acts on the images (feature-space ones wrapped in
+        :class:`~imgbalance.sampling.ImageResampler`) and the ``layout`` step
+        is the given ``ImageLayout``, or for ``"images"`` float32 in [0, 1],
+        channels-first for a skorch net and channels-last otherwise.  See
+        :ref:`network-search` for what is then checked, changed on a clone
+        of the net (``iterator_train__shuffle=True``, ``train_split=None``)
+        or refused (``"easy_ensemble"``).
     classifier : classifier, default=None
-        None means ``LinearSVC(dual=True, tol=1e-3, max_iter=300)``.  Strategy
-        ``"class_weight"`` needs a ``class_weight`` parameter.
+        None means ``LinearSVC(dual=True, tol=1e-3, max_iter=300)`` (not
+        allowed with ``features="images"``).  Strategy ``"class_weight"``
+        needs a ``class_weight`` parameter, or a skorch net whose criterion
+        takes a ``weight`` (set per training fold).
     param_grid : dict, default=None
         Extra grid entries in pipeline syntax, e.g. ``{"clf__C": [0.1, 1.0],
         "features__pixels_per_cell": [(4, 4), (7, 7)]}``.  Each entry goes to
