@@ -245,3 +245,32 @@ def test_grid_entries_reach_the_wrapped_sampler_and_the_net():
                                          r"Did you mean 'layout__data_format'"):
         make_resampling_search(["none"], features="images", classifier=net,
                                param_grid={"layout__data_fromat": ["channels_last"]})
+
+
+def test_every_fit_starts_from_the_seeded_network(digits):
+    X, y, X_test, _ = digits
+    pipe = make_strategy_pipeline("smote", features="images", random_state=5,
+                                  classifier=_net(max_epochs=2, train_split=None))
+    first = pipe.fit(X, y).predict_proba(X_test)
+    torch.manual_seed(123)  # another state, as in another worker of a search
+    torch.rand(100)
+    again = pipe.fit(X, y).predict_proba(X_test)
+    np.testing.assert_array_equal(first, again)
+    other = make_strategy_pipeline("smote", features="images", random_state=6,
+                                   classifier=_net(max_epochs=2, train_split=None))
+    assert not np.array_equal(first, other.fit(X, y).predict_proba(X_test))
+    with pytest.raises(ValueError, match=r"callbacks='disable' would switch off.*seed_torch"):
+        make_strategy_pipeline("none", features="images",
+                               classifier=_net(train_split=None, callbacks="disable"))
+
+
+@pytest.mark.slow  # about 16 s: process workers import torch
+def test_scores_do_not_depend_on_n_jobs(digits):
+    X, y, _, _ = digits
+    net = _net(max_epochs=2, train_split=None)
+    scores = [
+        make_resampling_search(["none", "smote"], features="images", classifier=net,
+                               cv=2, n_jobs=n_jobs).fit(X, y).cv_results_["mean_test_score"]
+        for n_jobs in (1, 2)
+    ]
+    np.testing.assert_array_equal(*scores)

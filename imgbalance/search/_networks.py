@@ -87,7 +87,7 @@ def _first_set(params, keys):
     return next(((key, params[key]) for key in keys if key in params), (None, None))
 
 
-def safe_network(classifier):
+def safe_network(classifier, random_state=0):
     """A clone of ``classifier`` that shuffles its batches and never validates on samples.
 
     * skorch: ``iterator_train__shuffle`` is set to True (skorch's default,
@@ -95,7 +95,10 @@ def safe_network(classifier):
       is refused.  A ``train_split`` other than None (skorch's default
       ``ValidSplit(5)``) would take the internal validation images from what
       the samplers made (augmented, interpolated or repeated images): it is
-      set to None, for every strategy alike, with one warning.
+      set to None, for every strategy alike, with one warning.  A callback
+      ``"seed_torch"`` (:class:`~._skorch.SeedTorch`) seeds torch with
+      ``random_state`` whenever the net initialises, unless the net has a
+      callback of that name.
     * Keras-style wrappers (scikeras): ``shuffle=False`` is refused, a
       ``validation_split`` above 0 (the *last* samples, the rarest class
       after a sampler) is set to 0 with one warning.
@@ -111,6 +114,7 @@ def safe_network(classifier):
         )
     if is_skorch_net(net):
         net.set_params(iterator_train__shuffle=True)
+        _add_callback(net, "seed_torch", "SeedTorch", seed=random_state)
         if params["train_split"] is not None:
             warn_caller(
                 f"The skorch net's train_split={params['train_split']!r} would take its "
@@ -149,11 +153,26 @@ def balanced_network(net):
             f"fold; the net already sets criterion__weight={params['criterion__weight']!r}. "
             "Drop one of them."
         )
-    from ._skorch import BalancedCriterionWeight  # imports skorch, here only
+    return _add_callback(clone(net), "balanced_class_weight", "BalancedCriterionWeight")
 
-    callbacks = list(params["callbacks"] or [])
-    callbacks.append(("balanced_class_weight", BalancedCriterionWeight()))
-    return clone(net).set_params(callbacks=callbacks)
+
+def _add_callback(net, name, kind, **params):
+    """``net`` with the callback ``kind`` of :mod:`._skorch` added as ``name``.
+
+    A callback already named ``name`` is kept as it is.
+    """
+    from . import _skorch  # imports skorch: only for skorch nets
+
+    if isinstance(net.callbacks, str):
+        raise ValueError(
+            f"The skorch net's callbacks={net.callbacks!r} would switch off the "
+            f"callback {name!r} that the strategy search adds ({kind}); pass "
+            "callbacks=None or a list of callbacks."
+        )
+    callbacks = list(net.callbacks or [])
+    if name not in [cb[0] for cb in callbacks if isinstance(cb, tuple)]:
+        callbacks.append((name, getattr(_skorch, kind)(**params)))
+    return net.set_params(callbacks=callbacks)
 
 
 def has_balanced_criterion(clf):

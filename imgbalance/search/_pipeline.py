@@ -110,7 +110,7 @@ def _image_classifier(classifier, random_state):
             "classifier=, a network (skorch NeuralNetClassifier, scikeras "
             "KerasClassifier) or any estimator that takes image batches."
         )
-    return safe_network(with_random_state(classifier, random_state))
+    return safe_network(with_random_state(classifier, random_state), random_state)
 
 
 def resolve_parts(classifier, augmentation, smote, image_shape, random_state, images=False):
