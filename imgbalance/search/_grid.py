@@ -32,6 +32,22 @@ def _candidate_params(candidate):
     return set(candidate.get_params(deep=True))
 
 
+# skorch nets take ``module__*``, ``optimizer__*``, ... that get_params
+# lists only once set
+_SKORCH_PREFIXES = ("module", "criterion", "optimizer")
+
+
+def _takes(candidates, param):
+    """Whether some candidate has ``param`` (or a skorch prefix of it)."""
+    if param in set().union(*map(_candidate_params, candidates)):
+        return True
+    prefix = param.partition("__")[0]
+    return "__" in param and any(
+        prefix in (*getattr(c, "prefixes_", ()), *_SKORCH_PREFIXES)
+        for c in candidates if hasattr(c, "prefixes_")
+    )
+
+
 def _split_by_candidate(grid):
     """Split ``grid`` so that no candidate of a step meets a parameter it lacks.
 
@@ -52,8 +68,7 @@ def _split_by_candidate(grid):
                 continue
             groups = {}  # taken sub-keys -> candidates, in candidate order
             for candidate in candidates:
-                params = _candidate_params(candidate)
-                taken = tuple(key for key in subkeys if key[len(step) + 2:] in params)
+                taken = tuple(key for key in subkeys if _takes([candidate], key[len(step) + 2:]))
                 groups.setdefault(taken, []).append(candidate)
             for taken, members in groups.items():
                 split = {k: v for k, v in g.items() if k not in subkeys or k in taken}
@@ -72,9 +87,11 @@ def _known_keys(strategy_steps):
                 continue
             for candidate in candidates:
                 known.update(f"{name}__{p}" for p in _candidate_params(candidate))
-    # clf__estimator__C is also reachable as clf__C (routed to the base estimator)
-    known.update("clf__" + k[len("clf__estimator__"):] for k in list(known)
-                 if k.startswith("clf__estimator__"))
+    # clf__estimator__C is also reachable as clf__C (routed to the base
+    # estimator), resample__sampler__k_neighbors as resample__k_neighbors
+    for step, inner in _WRAPPED.items():
+        known.update(f"{step}__" + k[len(f"{step}__{inner}__"):] for k in list(known)
+                     if k.startswith(f"{step}__{inner}__"))
     return known
 
 
@@ -91,6 +108,12 @@ def _did_you_mean(key, known):
     return f"Did you mean {' or '.join(map(repr, close))} for {key!r}?" if close else ""
 
 
+#: Steps whose candidates may wrap the object a grid entry means: the
+#: EasyEnsembleClassifier around the classifier, the ImageResampler around
+#: a sampler on images.
+_WRAPPED = {"clf": "estimator", "resample": "sampler"}
+
+
 def _route(key, steps, *, ensemble=False):
     """The grid key of ``key`` in a strategy whose steps are ``steps``, or None.
 
@@ -100,7 +123,8 @@ def _route(key, steps, *, ensemble=False):
     ``augment__*`` to the augmentation strategy only.  With ``ensemble``
     (the EasyEnsembleClassifier the builder wraps around the classifier),
     ``clf__<param>`` that the ensemble itself lacks goes to its base
-    estimator.
+    estimator; on images, ``resample__<param>`` that the ImageResampler
+    lacks goes to the sampler it wraps.
     """
     step, _, param = key.partition("__")
     if step not in steps:
@@ -112,11 +136,11 @@ def _route(key, steps, *, ensemble=False):
         return key  # a whole step, swapped in every strategy
     if hasattr(steps[step], "rvs"):
         return key  # steps drawn from a distribution: the user pairs their parameters
-    params = set().union(*map(_candidate_params, steps[step]))
-    if param in params:
+    if _takes(steps[step], param):
         return key
-    if ensemble and step == "clf" and f"estimator__{param}" in params:
-        return f"clf__estimator__{param}"
+    wrapped = (step == "clf" and ensemble) or step == "resample"
+    if wrapped and _takes(steps[step], f"{_WRAPPED[step]}__{param}"):
+        return f"{step}__{_WRAPPED[step]}__{param}"
     return None
 
 
@@ -172,8 +196,8 @@ def route_grids(values, base_steps, strategy_grids):
         hints = " ".join(h for h in (_did_you_mean(key, known) for key in unused) if h)
         raise ValueError(
             f"param_grid entries {unused} set a parameter that no step of the "
-            f"strategies {[s for s, _ in strategy_grids]} has (steps: augment, "
-            "features, scale, resample, clf; a step that a strategy leaves as "
+            f"strategies {[s for s, _ in strategy_grids]} has (steps: "
+            f"{', '.join(base_steps)}; a step that a strategy leaves as "
             f"'passthrough' takes no parameters).{' ' + hints if hints else ''}"
         )
     return grids

@@ -1,8 +1,9 @@
 """The pipeline builder: one strategy's :class:`imblearn.pipeline.Pipeline`.
 
-``augment -> features -> scale -> resample -> clf``; the strategy table
-(:mod:`._strategies`) says which of ``augment``, ``resample`` and ``clf``
-a strategy sets.
+``augment -> features -> scale -> resample -> clf`` (on images for a
+network: ``augment -> resample -> layout -> clf``, see :mod:`._networks`);
+the strategy table (:mod:`._strategies`) says which of ``augment``,
+``resample`` and ``clf`` a strategy sets.
 """
 
 import numbers
@@ -16,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from ..feature_extraction import HOGTransformer, ImageFlattener, make_hog_and_pixels
 from ..sampling import AdaptiveSMOTE
 from ._defaults import FEATURES, default_augmentation, default_classifier
+from ._networks import IMAGES, check_image_strategies, is_image_mode, layout_step, safe_network
 from ._strategies import check_strategy, strategy_steps
 
 __all__ = ["make_strategy_pipeline"]
@@ -78,12 +80,13 @@ def features_steps(features, image_shape):
         if features == "pixels":
             return ImageFlattener(image_shape=image_shape), StandardScaler()
         raise ValueError(
-            f"features must be one of {FEATURES} or a transformer; got {features!r}."
+            f"features must be one of {(*FEATURES, IMAGES)} or a transformer; got "
+            f"{features!r}."
         )
     if not hasattr(features, "fit") or not hasattr(features, "transform"):
         raise TypeError(
-            f"features must be one of {FEATURES} or a transformer with fit and "
-            f"transform; got {type(features).__name__}."
+            f"features must be one of {(*FEATURES, IMAGES)}, an ImageLayout or a "
+            f"transformer with fit and transform; got {type(features).__name__}."
         )
     return with_image_shape(clone(features), image_shape), "passthrough"
 
@@ -98,11 +101,34 @@ def check_random_state_int(random_state):
     return int(random_state)
 
 
-def resolve_parts(classifier, augmentation, smote, image_shape, random_state):
-    """The objects the strategy table's parts are made from (seeded clones)."""
+def _image_classifier(classifier, random_state):
+    """The checked, seeded clone of the network of an image-space pipeline."""
+    if classifier is None:
+        raise ValueError(
+            "features='images' (or an ImageLayout) feeds image batches to the "
+            "classifier, and classifier=None means a LinearSVC on feature rows; pass "
+            "classifier=, a network (skorch NeuralNetClassifier, scikeras "
+            "KerasClassifier) or any estimator that takes image batches."
+        )
+    return safe_network(with_random_state(classifier, random_state), random_state)
+
+
+def resolve_parts(classifier, augmentation, smote, image_shape, random_state, images=False):
+    """The objects the strategy table's parts are made from (seeded clones).
+
+    With ``images``, the classifier is a network checked by
+    :func:`~._networks.safe_network` and samplers work on the images.
+    """
+    if images:
+        classifier = _image_classifier(classifier, random_state)
+    elif classifier is None:
+        classifier = default_classifier(random_state)
+    else:
+        classifier = with_random_state(classifier, random_state)
     return {
-        "classifier": default_classifier(random_state) if classifier is None
-        else with_random_state(classifier, random_state),
+        "classifier": classifier,
+        "images": images,
+        "image_shape": image_shape,
         "augmentation": with_image_shape(with_random_state(
             default_augmentation(random_state) if augmentation is None else augmentation,
             random_state,
@@ -114,8 +140,23 @@ def resolve_parts(classifier, augmentation, smote, image_shape, random_state):
     }
 
 
-def base_pipeline(features_step, scale_step, classifier, memory=None):
-    """The pipeline with every strategy step at its default."""
+def base_pipeline(features, parts, image_shape, memory=None):
+    """The pipeline with every strategy step at its default.
+
+    ``augment -> features -> scale -> resample -> clf`` on features, or
+    ``augment -> resample -> layout -> clf`` on images (``parts["images"]``):
+    there the samplers see the images as given and the layout step converts
+    what they give to the network's input.
+    """
+    classifier = parts["classifier"]
+    if parts["images"]:
+        layout = with_image_shape(layout_step(features, classifier), image_shape)
+        return Pipeline(
+            [("augment", "passthrough"), ("resample", "passthrough"), ("layout", layout),
+             ("clf", classifier)],
+            memory=memory,
+        )
+    features_step, scale_step = features_steps(features, image_shape)
     return Pipeline(
         [
             ("augment", "passthrough"),
@@ -156,7 +197,8 @@ def make_strategy_pipeline(
     strategy : str
         One of :data:`~imgbalance.STRATEGIES`; see
         :func:`make_resampling_search` for what each one sets.
-    features : {"hog+pixels", "hog", "pixels"} or transformer, default="hog+pixels"
+    features : str, ImageLayout or transformer, default="hog+pixels"
+        One of ``"hog+pixels"``, ``"hog"``, ``"pixels"``, ``"images"``.
         ``"hog"`` is ``HOGTransformer(pixels_per_cell=(4, 4),
         cells_per_block=(2, 2))``; ``"hog+pixels"`` that descriptor beside
         the min-max scaled pixels, weighted by
@@ -164,9 +206,13 @@ def make_strategy_pipeline(
         images seen in ``fit`` (``make_hog_and_pixels(pixel_weight="auto")``);
         ``"pixels"`` is :class:`ImageFlattener` and a ``StandardScaler``.
         A transformer is cloned and used as the ``features`` step.
+        ``"images"`` or an :class:`~imgbalance.feature_extraction.ImageLayout`
+        gives ``augment -> resample -> layout -> clf`` for a network (see
+        :ref:`network-search`).
     classifier : estimator, default=None
-        None means :func:`~imgbalance.search.default_classifier`.  A
-        ``random_state`` left at None gets ``random_state``.
+        None means :func:`~imgbalance.search.default_classifier` (not
+        allowed with ``features="images"``).  A ``random_state`` left at
+        None gets ``random_state``.
     augmentation : AugmentationOverSampler, default=None
         The sampler of ``"augmentation"``; None means
         :func:`~imgbalance.search.default_augmentation`.
@@ -184,7 +230,8 @@ def make_strategy_pipeline(
     -------
     pipeline : imblearn.pipeline.Pipeline
         Unfitted, with the steps ``augment``, ``features``, ``scale``,
-        ``resample`` and ``clf``.
+        ``resample`` and ``clf`` (``augment``, ``resample``, ``layout`` and
+        ``clf`` with ``features="images"``).
 
     Examples
     --------
@@ -202,7 +249,9 @@ def make_strategy_pipeline(
     """
     check_strategy(strategy)
     random_state = check_random_state_int(random_state)
-    parts = resolve_parts(classifier, augmentation, smote, image_shape, random_state)
-    features_step, scale_step = features_steps(features, image_shape)
-    pipeline = base_pipeline(features_step, scale_step, parts["classifier"])
+    images = is_image_mode(features)
+    if images:
+        check_image_strategies([strategy])
+    parts = resolve_parts(classifier, augmentation, smote, image_shape, random_state, images)
+    pipeline = base_pipeline(features, parts, image_shape)
     return pipeline.set_params(**strategy_steps(strategy, parts))

@@ -6,13 +6,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from ._defaults import DEFAULT_C_GRID
 from ._grid import check_param_grid, route_grids
-from ._pipeline import (
-    base_pipeline,
-    check_random_state_int,
-    features_steps,
-    resolve_parts,
-    with_image_shape,
-)
+from ._networks import check_image_strategies, is_image_mode
+from ._pipeline import base_pipeline, check_random_state_int, resolve_parts, with_image_shape
 from ._searchcv import (
     StrategyGridSearchCV,
     StrategyHalvingGridSearchCV,
@@ -114,8 +109,9 @@ def make_resampling_search(
         - ``"augmentation"``: :class:`AugmentationOverSampler` on the images,
           before the features;
         - ``"easy_ensemble"``: :class:`~imblearn.ensemble.EasyEnsembleClassifier`
-          around the classifier.
-    features : {"hog+pixels", "hog", "pixels"} or transformer, default="hog+pixels"
+          around the classifier (not with ``features="images"``).
+    features : str, ImageLayout or transformer, default="hog+pixels"
+        One of ``"hog+pixels"``, ``"hog"``, ``"pixels"``, ``"images"``.
         ``"hog"`` is ``HOGTransformer(pixels_per_cell=(4, 4),
         cells_per_block=(2, 2))``; ``"pixels"`` is :class:`ImageFlattener`
         followed by a :class:`~sklearn.preprocessing.StandardScaler` in the
@@ -137,9 +133,22 @@ def make_resampling_search(
         Its parameters are searchable as ``features__hog__pixels_per_cell``
         or ``features__transformer_weights``.  A transformer is used as
         given (cloned; see ``image_shape``).
+
+        ``"images"`` (or an :class:`~imgbalance.feature_extraction.ImageLayout`)
+        is for a classifier that takes image batches, such as a network: the
+        pipeline is ``augment -> resample -> layout -> clf``, every sampler
+        acts on the images (feature-space ones wrapped in
+        :class:`~imgbalance.sampling.ImageResampler`) and the ``layout`` step
+        is the given ``ImageLayout``, or for ``"images"`` float32 in [0, 1],
+        channels-first for a skorch net and channels-last otherwise.  See
+        :ref:`network-search` for what is then checked, changed on a clone
+        of the net (``iterator_train__shuffle=True``, ``train_split=None``)
+        or refused (``"easy_ensemble"``).
     classifier : classifier, default=None
-        None means ``LinearSVC(dual=True, tol=1e-3, max_iter=300)``.  Strategy
-        ``"class_weight"`` needs a ``class_weight`` parameter.
+        None means ``LinearSVC(dual=True, tol=1e-3, max_iter=300)`` (not
+        allowed with ``features="images"``).  Strategy ``"class_weight"``
+        needs a ``class_weight`` parameter, or a skorch net whose criterion
+        takes a ``weight`` (set per training fold).
     param_grid : dict, default=None
         Extra grid entries in pipeline syntax, e.g. ``{"clf__C": [0.1, 1.0],
         "features__pixels_per_cell": [(4, 4), (7, 7)]}``.  Each entry goes to
@@ -267,18 +276,21 @@ def make_resampling_search(
     random_state = check_random_state_int(random_state)
     if param_grid is None:
         param_grid = {"clf__C": list(DEFAULT_C_GRID)} if classifier is None else {}
+    images = is_image_mode(features)
+    if images:
+        check_image_strategies(strategies)
     values = check_param_grid(param_grid, strategies, search)
-    parts = resolve_parts(classifier, augmentation, smote, image_shape, random_state)
-    features_step, scale_step = features_steps(features, image_shape)
-    pipeline = base_pipeline(features_step, scale_step, parts["classifier"], memory)
+    parts = resolve_parts(classifier, augmentation, smote, image_shape, random_state, images)
+    pipeline = base_pipeline(features, parts, image_shape, memory)
 
-    for key in ("features", "scale"):  # candidates of a whole step
+    # the candidates of every step (a bare "features", "scale" or "layout"
+    # entry swaps in its own); each strategy then sets augment, resample, clf
+    shared = [name for name, _ in pipeline.steps if name not in ("augment", "resample", "clf")]
+    for key in shared:
         if key in values and not hasattr(values[key], "rvs"):
             values[key] = [with_image_shape(step, image_shape) for step in values[key]]
-    # the candidates of every step (a bare "features" or "scale" entry swaps
-    # in its own); each strategy then sets its augment, resample and clf
     base_steps = {name: [step] for name, step in pipeline.steps}
-    base_steps.update({k: v for k, v in values.items() if k in ("features", "scale")})
+    base_steps.update({k: v for k, v in values.items() if k in shared})
     strategy_grids = [
         (s, {step: [obj] for step, obj in strategy_steps(s, parts).items()})
         for s in strategies

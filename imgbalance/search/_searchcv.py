@@ -160,8 +160,9 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
     """
 
     def _interpolates(self):
-        return any(hasattr(c, "get_params") and "k_neighbors" in c.get_params()
-                   for g in self._grids() for c in g.get("resample", []))
+        return any(hasattr(c, "get_params") and any(
+            key.rpartition("__")[2] == "k_neighbors" for key in c.get_params())
+            for g in self._grids() for c in g.get("resample", []))
 
     def fit(self, X, y=None, **params):
         if self.min_resources not in ("exhaust", "smallest") or not self._interpolates():

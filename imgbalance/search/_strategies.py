@@ -16,7 +16,8 @@ from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 
-from ..sampling import AdaptiveSMOTE
+from ..sampling import AdaptiveSMOTE, ImageResampler
+from ._networks import balanced_network, has_balanced_criterion, image_sampler, is_skorch_net
 
 __all__ = ["STRATEGIES", "STRATEGY_STEPS", "describe_strategy", "strategy_steps"]
 
@@ -37,10 +38,12 @@ STRATEGIES = tuple(STRATEGY_STEPS)
 
 def _balanced(parts):
     classifier = parts["classifier"]
+    if is_skorch_net(classifier):
+        return balanced_network(classifier)
     if "class_weight" not in classifier.get_params(deep=False):
         raise ValueError(
             f"strategy 'class_weight' needs a classifier with a class_weight "
-            f"parameter; {type(classifier).__name__} has none."
+            f"parameter (or a skorch net); {type(classifier).__name__} has none."
         )
     return clone(classifier).set_params(class_weight="balanced")
 
@@ -67,7 +70,9 @@ def strategy_steps(strategy, parts):
         One of :data:`STRATEGIES`.
     parts : dict
         ``classifier``, ``smote``, ``augmentation`` (resolved objects) and
-        ``random_state``.
+        ``random_state``; with ``images=True``, the ``resample`` sampler is
+        wrapped in :class:`~imgbalance.sampling.ImageResampler` unless it
+        takes images itself.
 
     Returns
     -------
@@ -85,6 +90,8 @@ def strategy_steps(strategy, parts):
     steps = {"augment": "passthrough", "resample": "passthrough", "clf": parts["classifier"]}
     for step, part in STRATEGY_STEPS[strategy].items():
         steps[step] = _PARTS[part](parts)
+    if parts.get("images"):
+        steps["resample"] = image_sampler(steps["resample"], parts.get("image_shape"))
     return steps
 
 
@@ -122,7 +129,10 @@ def describe_strategy(params):
         its lower-cased class name (e.g. ``"borderlinesmote"``);
         ``clf__class_weight="balanced"`` in ``params``
         (``clf__estimator__class_weight`` for an EasyEnsembleClassifier)
-        counts as ``"class_weight"``.
+        counts as ``"class_weight"``, and so does a skorch net given balanced
+        class weights by the ``"class_weight"`` strategy.  A sampler wrapped
+        in :class:`~imgbalance.sampling.ImageResampler` is named by the
+        sampler it wraps.
 
     Examples
     --------
@@ -138,6 +148,8 @@ def describe_strategy(params):
     if augment not in ("passthrough", None):
         parts.append("augmentation")
     resample = params.get("resample", "passthrough")
+    if isinstance(resample, ImageResampler):
+        resample = resample.sampler or RandomOverSampler()
     if resample not in ("passthrough", None):
         parts.append(_SAMPLER_NAMES.get(type(resample), type(resample).__name__.lower()))
     clf = params.get("clf")
@@ -147,6 +159,7 @@ def describe_strategy(params):
         clf, prefix = clf.estimator, "clf__estimator__"
     class_weight = clf.get_params(deep=False).get("class_weight") if clf is not None else None
     # a grid entry overrides the classifier's own setting
-    if params.get(f"{prefix}class_weight", class_weight) == "balanced":
+    if (params.get(f"{prefix}class_weight", class_weight) == "balanced"
+            or has_balanced_criterion(clf)):
         parts.append("class_weight")
     return "+".join(parts) if parts else "none"
