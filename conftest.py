@@ -14,3 +14,5 @@ collect_ignore = [
     f"imgbalance/{name}.py" for name in ("torch", "keras")
     if importlib.util.find_spec(name) is None
 ]
+if importlib.util.find_spec("skorch") is None:
+    collect_ignore.append("imgbalance/search/_skorch.py")

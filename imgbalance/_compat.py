@@ -29,8 +29,3 @@ __all__ = [
     "check_target_type",
     "fit_context",
 ]
-
-# The names before 2026-12: modules written on other branches may still
-# import them; remove once nothing does.
-_fit_context = fit_context
-_check_feature_names_in = check_feature_names_in
