@@ -9,10 +9,11 @@ Network (the recipe of STYLE.md): three 3x3 convolutions (32, 64, 128
 channels) with batch norm, ReLU and 2x2 max pooling, dropout 0.3, a linear
 layer; Adam, batches of 128, learning rate 1e-3 cut to 1e-4 after 70 % of
 the steps.  Every configuration gets the same number of gradient steps,
-``--epochs`` times one pass over the long-tailed set (20 x 117 steps by
-default, 300k images: the recipe measured at 0.889-0.893 in about 330 s on
-a quiet 2-core machine).  A balanced epoch holds 10 x 6,000 images, so the
-balanced configurations see about 5 of them.
+``--epochs`` times one pass over the long-tailed set (40 x 117 steps by
+default, 600k images, about 5 minutes of training per configuration on a
+quiet 2-core machine; ``benchmarks/results/bench_deep.txt`` holds a run with
+``--epochs 20`` too).  A balanced epoch holds 10 x 6,000 images, so the
+balanced configurations see about 10 of them.
 
 Configurations (``--configs``, default all three)
   plain     shuffled batches of the long-tailed set (torch DataLoader, shuffle=True);
@@ -30,7 +31,7 @@ through a DataLoader with 2 workers, against torch's WeightedRandomSampler
 (0 and 2 workers); and the network's own training speed (forward + backward
 + step, images/s), to say whether the pipeline keeps up with it.
 
-Usage: python benchmarks/bench_deep.py [--quick] [--epochs 20] [--configs plain,balanced,augmented[,logit]]
+Usage: python benchmarks/bench_deep.py [--quick] [--epochs 40] [--configs plain,balanced,augmented[,logit]]
 (--quick: 40 steps on a 3,051-image long-tailed subset, 2,000 test images, 2,000 images timed:
  checks that the script runs, measures nothing.)
 """
@@ -189,7 +190,7 @@ def network_speed(X, y, batch_size, n_steps=30):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--configs", default="plain,balanced,augmented")
     args = parser.parse_args()
     configs = args.configs.split(",")
