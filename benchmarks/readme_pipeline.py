@@ -21,14 +21,14 @@ from sklearn.metrics import balanced_accuracy_score  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
 from imgbalance import AugmentationOverSampler, HOGTransformer  # noqa: E402
-from imgbalance.datasets import load_fashion_mnist, make_long_tailed  # noqa: E402
+from imgbalance.datasets import fetch_fashion_mnist, make_long_tailed  # noqa: E402
 
 
 def main():
-    X, y = load_fashion_mnist("train")
-    X_train, y_train = make_long_tailed(X, y, imbalance_ratio=100, random_state=0)
-    X_test, y_test = load_fashion_mnist("test")
-    # The README's pipeline, verbatim but for verbose=True.
+    train = fetch_fashion_mnist("train")
+    X_train, y_train = make_long_tailed(train.data, train.target, imbalance_ratio=100, random_state=0)
+    X_test, y_test = fetch_fashion_mnist("test", return_X_y=True)
+    # The README's pipeline, verbatim.
     pipe = Pipeline([
         ("augment", AugmentationOverSampler(rotation_range=15, horizontal_flip=True, random_state=0)),
         ("hog", HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2))),
