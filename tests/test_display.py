@@ -250,7 +250,7 @@ def test_strategy_comparison_needs_training_data(pyplot, search, split):
         StrategyComparisonDisplay.from_search(search, X_test, y_test)
     with pytest.raises(ValueError, match="both X_test and y_test"):
         StrategyComparisonDisplay.from_search(search, X_test)
-    with pytest.raises(ValueError, match="unfitted GridSearchCV"):
+    with pytest.raises(ValueError, match="unfitted (Strategy)?GridSearchCV"):
         StrategyComparisonDisplay.from_search(clone(search))
     # without test data: the scores only
     display = StrategyComparisonDisplay.from_search(search)

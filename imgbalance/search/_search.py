@@ -240,7 +240,9 @@ def make_resampling_search(
     Returns
     -------
     search : GridSearchCV, RandomizedSearchCV or HalvingGridSearchCV
-        Unfitted.  After ``fit``, :func:`describe_strategy` names the
+        Unfitted; a subclass of the scikit-learn search of that name
+        (``StrategyGridSearchCV``, ...) that adds the progress lines of
+        ``verbose`` and the grid-edge warning, nothing else.  After ``fit``, :func:`describe_strategy` names the
         strategy of any entry of ``cv_results_["params"]``, and a
         :class:`~imgbalance.search.GridEdgeWarning` has said which numeric
         entries of ``best_params_`` lie at an end of their grid (see
