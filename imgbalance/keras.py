@@ -14,6 +14,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "backend (torch, jax or tensorflow)."
     ) from exc
 
+from ._warnings import warn_caller
 from .batches import BalancedBatches
 from .batches._batches import check_epoch
 
@@ -46,7 +47,12 @@ class BalancedPyDataset(keras.utils.PyDataset):
     Keras 3's ``fit`` reads one batch to build the model and then calls
     ``on_epoch_end``: the epochs of a first ``fit(..., epochs=E)`` are
     epochs 1 to E (epoch 0 lends only that batch).  Each is served whole,
-    every batch once.  Do not pass ``class_weight`` to ``fit`` as well: the batches are
+    every batch once, as long as every epoch has the same number of
+    batches -- always, but with cleaning samplers (``TomekLinks``,
+    ``SMOTEENN``, ...), whose epochs may differ in size.  Keras reads
+    ``len()`` once, so such an epoch is served in as many steps as the
+    first: a longer one is cut short, a shorter one starts over from its
+    first batch; a warning says so once.  Do not pass ``class_weight`` to ``fit`` as well: the batches are
     balanced already.  Hand ``fit`` a validation set of original images
     (``validation_data=(X_val, y_val)`` in the same layout), never one cut
     from the resampled batches.
@@ -77,11 +83,28 @@ class BalancedPyDataset(keras.utils.PyDataset):
         self.epoch = check_epoch(epoch)
 
     def __len__(self):
-        return self.batches.n_batches(self.epoch)
+        # Keras takes len() as the steps of every epoch: the first epoch's
+        # (see Notes); constant for samplers with fixed class counts.
+        if not hasattr(self, "_n_steps"):
+            self._n_steps = self.batches.n_batches(self.epoch)
+        return self._n_steps
 
     def __getitem__(self, index):
-        return self.batches.batch(self.epoch, int(index))
+        # Keras asks for as many steps as len() said once: wrap around a
+        # shorter epoch rather than run out of data (see Notes).
+        return self.batches.batch(self.epoch, int(index) % self.batches.n_batches(self.epoch))
 
     def on_epoch_end(self):
         """Move to the next epoch (called by Keras after each epoch of ``fit``)."""
         self.epoch += 1
+        n_now, n_steps = self.batches.n_batches(self.epoch), len(self)
+        if n_now != n_steps and not getattr(self, "_warned_size", False):
+            self._warned_size = True
+            warn_caller(
+                f"BalancedPyDataset: epoch {self.epoch} has {n_now} batches where the first "
+                f"had {n_steps} (the sampler removes a varying number of images); Keras "
+                "serves every epoch in the number of steps it read first, so "
+                "longer epochs are cut short and shorter ones start over. Use "
+                "imgbalance.torch.make_dataloader, which follows each epoch's size, or a "
+                "sampler with fixed class counts."
+            )

@@ -330,3 +330,10 @@ def test_importing_imgbalance_imports_no_deep_learning_framework():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_invalid_augmentation_is_reported_as_balanced_batches():
+    X = np.zeros((30, 8, 8), dtype=np.uint8)
+    y = np.r_[np.zeros(25, int), np.ones(5, int)]
+    with pytest.raises(ValueError, match=r"'augmentation' parameter of BalancedBatches.*rotation_range"):
+        BalancedBatches(X, y, augmentation={"rotation_range": -5}, random_state=0).epoch(0)

@@ -410,3 +410,22 @@ def test_ax_placed_by_coordinates_is_refused(pyplot):
     ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
     with pytest.raises(ValueError, match="placed by coordinates"):
         StrategyComparisonDisplay.from_predictions([0, 1], {"a": [0, 1]}, cv_scores={"a": [1.0]}, ax=ax)
+
+
+def test_from_search_leaves_the_grid_objects_unfitted(pyplot):
+    from imblearn.over_sampling import RandomOverSampler
+    from imblearn.under_sampling import RandomUnderSampler
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import GridSearchCV
+
+    from imgbalance.search import make_strategy_pipeline
+
+    digits = load_digits()
+    keep = np.r_[np.flatnonzero(digits.target == 3)[:80], np.flatnonzero(digits.target == 8)[:20]]
+    X, y = digits.data[keep], (digits.target[keep] == 8).astype(int)
+    ros, rus = RandomOverSampler(random_state=0), RandomUnderSampler(random_state=0)
+    pipe = make_strategy_pipeline("random_over", features="pixels", image_shape=(8, 8))
+    search = GridSearchCV(pipe, [{"resample": [ros]}, {"resample": [rus]}], cv=3,
+                          scoring="balanced_accuracy").fit(X, y)
+    StrategyComparisonDisplay.from_search(search, X, y, X_train=X, y_train=y)
+    assert not hasattr(ros, "sampling_strategy_") and not hasattr(rus, "sampling_strategy_")

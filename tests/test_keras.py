@@ -89,3 +89,25 @@ def test_counts_and_errors():
         BalancedPyDataset((X, y))
     with pytest.raises(ValueError, match="epoch must be a non-negative int"):
         BalancedPyDataset(data.batches, epoch=-1)
+
+
+def test_epochs_of_varying_size_are_served_in_the_first_epochs_steps():
+    # A cleaning sampler removes a varying number of images per epoch; Keras
+    # reads len() once: every epoch gets that many steps, with one warning.
+    from imblearn.under_sampling import OneSidedSelection
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 4, 4)).astype(np.float32)
+    y = np.r_[np.zeros(100, int), np.ones(20, int)]
+    X[y == 1] += 0.3
+    batches = BalancedBatches(X, y, sampler=OneSidedSelection(), batch_size=1, random_state=0)
+    sizes = [batches.n_batches(e) for e in range(5)]
+    assert len(set(sizes)) > 1  # the premise: epochs differ in size
+    data = _Recording(batches)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4, 4)), keras.layers.Flatten(), keras.layers.Dense(2)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    with pytest.warns(UserWarning, match="BalancedPyDataset: epoch .* batches where the first had"):
+        model.fit(data, epochs=3, verbose=0)
+    steps = {e: sum(1 for served in data.served if served[0] == e) for e in (1, 2, 3)}
+    assert steps == {1: sizes[0], 2: sizes[0], 3: sizes[0]}

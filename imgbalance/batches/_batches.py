@@ -39,8 +39,13 @@ def _check_augmentation(augmentation):
             f"expected some of {list(_AUGMENTATION_KEYS)}."
         )
     sampler = AugmentationOverSampler(**augmentation)
-    sampler._validate_params()  # scikit-learn's messages, naming the range
-    return sampler._augmentation_params()
+    try:
+        sampler._validate_params()  # scikit-learn's messages, naming the range
+        return sampler._augmentation_params()
+    except ValueError as exc:  # InvalidParameterError too: it names the sampler
+        raise ValueError(
+            f"The 'augmentation' parameter of BalancedBatches is invalid: {exc}"
+        ) from exc
 
 
 def _check_X_y(X, y):

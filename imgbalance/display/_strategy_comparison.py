@@ -67,7 +67,7 @@ def _is_best_estimator(search, index):
 def _refit(search, index, X_train, y_train):
     """Candidate ``index`` of ``search``, fitted (a clone) on the training data."""
     params = search.cv_results_["params"][index]
-    return clone(search.estimator).set_params(**params).fit(X_train, y_train)
+    return clone(search.estimator).set_params(**clone(params, safe=False)).fit(X_train, y_train)
 
 
 class StrategyComparisonDisplay:

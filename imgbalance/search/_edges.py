@@ -74,6 +74,20 @@ def edge_message(edge):
     )
 
 
+def score_key(search, results):
+    """The ``cv_results_`` key of the score that ranks candidates, or None.
+
+    ``"mean_test_score"`` for one metric, ``"mean_test_<refit>"`` for several
+    with a named ``refit``; None when a callable ``refit`` picks the best.
+    """
+    if "mean_test_score" in results:
+        return "mean_test_score"
+    refit = getattr(search, "refit", None)
+    if isinstance(refit, str) and f"mean_test_{refit}" in results:
+        return f"mean_test_{refit}"
+    return None
+
+
 def grid_edges(search):
     """The numeric grid entries whose chosen value is at an end of its grid.
 
@@ -112,12 +126,13 @@ def grid_edges(search):
     check_is_fitted(search, "best_params_")
     results = search.cv_results_
     best = search.best_index_
-    scores = np.asarray(results["mean_test_score"] if "mean_test_score" in results
-                        else results[f"mean_test_{search.refit}"])
-    same_round = (np.asarray(results["iter"]) == results["iter"][best]
-                  if "iter" in results else np.ones(len(scores), bool))
-    if np.count_nonzero(same_round & (scores == scores[best])) > 1:
-        return []
+    key = score_key(search, results)
+    if key is not None:  # a callable refit picks the best with no ranking score
+        scores = np.asarray(results[key])
+        same_round = (np.asarray(results["iter"]) == results["iter"][best]
+                      if "iter" in results else np.ones(len(scores), bool))
+        if np.count_nonzero(same_round & (scores == scores[best])) > 1:
+            return []
     grids = getattr(search, "param_grid", None) or search.param_distributions
     grids = [grids] if isinstance(grids, dict) else list(grids)
     return edges_of(results["params"][best], grids)

@@ -12,6 +12,7 @@ Each is the scikit-learn search of the same name with three additions:
 """
 
 import math
+import numbers
 import time
 from itertools import groupby
 
@@ -26,15 +27,17 @@ from sklearn.model_selection import (
 )
 
 from .._warnings import warn_caller
-from ._edges import GridEdgeWarning, edge_message, edges_of, grid_edges
+from ._edges import GridEdgeWarning, edge_message, edges_of, grid_edges, score_key
 from ._strategies import describe_strategy
 
 __all__ = ["StrategyGridSearchCV", "StrategyHalvingGridSearchCV", "StrategyRandomizedSearchCV"]
 
 
+_STRATEGY_KEYS = ("augment", "resample", "clf", "clf__class_weight", "clf__estimator__class_weight")
+
+
 def _strategy_of(params):
-    keys = ("augment", "resample", "clf", "clf__class_weight", "clf__estimator__class_weight")
-    return describe_strategy({k: params[k] for k in keys if k in params})
+    return describe_strategy({k: params[k] for k in _STRATEGY_KEYS if k in params})
 
 
 def _shown(value):
@@ -73,7 +76,9 @@ class _ProgressMixin:
     def _report(self, results, n_new, label, more_results):
         """Print the best candidate of each strategy among the last ``n_new``."""
         params = results["params"][-n_new:]
-        scores = np.asarray(results["mean_test_score"])[-n_new:]
+        key = score_key(self, results)
+        scores = (np.asarray(results[key])[-n_new:] if key is not None
+                  else np.full(len(params), np.nan))  # a callable refit: no score ranks them
         seconds = time.perf_counter() - self._progress_clock
         if more_results:
             print(f"[{label}] {n_new} candidates on {more_results['n_resources'][0]} samples")
@@ -91,10 +96,12 @@ class _ProgressMixin:
                   f"({seconds:.1f} s){note}", flush=True)
 
     def _strategy_names(self):
-        return list(dict.fromkeys(
-            _strategy_of({k: v[0] for k, v in g.items() if not hasattr(v, "rvs")})
-            for g in self._grids()
-        ))
+        names = []
+        for grid in self._grids():
+            steps = {k: list(v) for k, v in grid.items()
+                     if k in _STRATEGY_KEYS and not hasattr(v, "rvs")}
+            names += [_strategy_of(p) for p in ParameterGrid(steps)]
+        return list(dict.fromkeys(names))
 
 
 class StrategyGridSearchCV(_ProgressMixin, GridSearchCV):
@@ -108,7 +115,13 @@ class StrategyGridSearchCV(_ProgressMixin, GridSearchCV):
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         if not self.verbose:
             return super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
-        groups = [list(g) for _, g in groupby(ParameterGrid(self.param_grid), key=_strategy_of)]
+        candidates = list(ParameterGrid(self.param_grid))
+        groups = [list(g) for _, g in groupby(candidates, key=_strategy_of)]
+        if len(groups) > len(set(map(_strategy_of, candidates))):
+            # A strategy's candidates are not consecutive (a grid that lists
+            # several samplers): one pass, so that cv_results_ keeps the
+            # grid's order, and the lines after it.
+            groups = [candidates]
         search_ctx = None
         if callback_ctx is not None:  # scikit-learn's callback contexts, as its own search
             search_ctx = callback_ctx.subcontext(
@@ -133,7 +146,7 @@ class StrategyRandomizedSearchCV(_ProgressMixin, RandomizedSearchCV):
     """:class:`~sklearn.model_selection.RandomizedSearchCV` with progress per strategy."""
 
 
-def interpolation_floor(y, cv, n_samples):
+def interpolation_floor(y, cv, n_samples, groups=None):
     """The smallest ``min_resources`` at which a rare class is unlikely to be alone.
 
     A halving round fits on a random subset of each training fold; SMOTE
@@ -143,7 +156,7 @@ def interpolation_floor(y, cv, n_samples):
     image only with a probability below about 5e-4), at most ``n_samples``.
     """
     floor = 0
-    for train, _ in cv.split(np.zeros((n_samples, 1)), y):
+    for train, _ in cv.split(np.zeros((n_samples, 1)), y, groups):
         counts = np.unique(np.asarray(y)[train], return_counts=True)[1]
         floor = max(floor, math.ceil(10 * n_samples / counts.min()) + 1)
     return min(floor, n_samples)
@@ -165,12 +178,16 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
             for g in self._grids() for c in g.get("resample", []))
 
     def fit(self, X, y=None, **params):
-        if self.min_resources not in ("exhaust", "smallest") or not self._interpolates():
+        if (self.min_resources not in ("exhaust", "smallest") or self.resource != "n_samples"
+                or not self._interpolates()):
             return super().fit(X, y, **params)
         n_samples = len(X)
+        if isinstance(self.max_resources, numbers.Integral):
+            n_samples = min(n_samples, self.max_resources)
+        groups = params.get("groups")
         cv = check_cv(self.cv, y, classifier=True)
-        smallest = 2 * cv.get_n_splits(X, y) * len(np.unique(y))  # sklearn's "smallest"
-        floor = min(max(interpolation_floor(y, cv, n_samples), smallest), n_samples)
+        smallest = 2 * cv.get_n_splits(X, y, groups) * len(np.unique(y))  # sklearn's "smallest"
+        floor = min(max(interpolation_floor(y, cv, len(X), groups), smallest), n_samples)
         n_candidates = sum(math.prod(len(v) for v in g.values()) for g in self._grids())
         n_rounds = 1 + math.floor(math.log(n_candidates, self.factor))
         if self.min_resources == "exhaust" and n_samples // self.factor ** (n_rounds - 1) >= floor:
