@@ -10,32 +10,26 @@ from ._folder import (
     _COLOR_MODES,
     _Failure,
     _check_choice,
+    _check_extensions,
     _check_image_size,
+    _class_files,
+    _class_folders,
     _decode,
-    _is_hidden,
     _pil_resample,
-    _scan_class,
+    _warn_outside,
     _INTERPOLATIONS,
 )
 
 __all__ = ["ImageFolderSource"]
 
 
-def _class_folders(root):
-    """Sorted non-hidden, non-link subfolders of ``root``."""
-    with os.scandir(root) as entries:
-        return [e for e in sorted(entries, key=lambda e: e.name)
-                if not _is_hidden(e.name) and not e.is_symlink() and e.is_dir()]
-
-
 class ImageFolderSource:
     """Images stored one folder per class, decoded only when indexed.
 
     The lazy counterpart of :func:`load_image_folder` for data sets larger
-    than memory: the constructor lists the files (same layout, order, Pillow
-    decoding and safety rules, except that class folders that are symbolic
-    links are skipped); ``source[rows]`` decodes exactly the images of
-    ``rows``.  It is an array-like of shape ``(n_samples, height, width[, 3])``
+    than memory: the constructor lists the files with the same code (layout,
+    order, Pillow decoding and link rules); ``source[rows]`` decodes exactly
+    the images of ``rows``.  It is an array-like of shape ``(n_samples, height, width[, 3])``
     and dtype uint8, so :class:`~imgbalance.batches.BalancedBatches` reads
     from it only the images of the batch being built.
 
@@ -92,26 +86,16 @@ class ImageFolderSource:
         self._size = _check_image_size(image_size)
         _check_choice("color_mode", color_mode, tuple(_COLOR_MODES))
         _check_choice("interpolation", interpolation, _INTERPOLATIONS)
+        extensions = _check_extensions(extensions)
         root = Path(path)
         if not root.is_dir():
             raise FileNotFoundError(f"Image folder '{root}' does not exist or is not a folder.")
         real_root = Path(os.path.realpath(root))
-        if extensions is not None:
-            extensions = frozenset(
-                e.lower() if e.startswith(".") else "." + e.lower()
-                for e in ([extensions] if isinstance(extensions, str) else extensions))
-        folders = _class_folders(root)
-        if not folders:
-            raise ValueError(f"Image folder '{root}' holds no class subfolder.")
-        reals = [os.path.realpath(f.path) for f in folders]
-        self.files, labels, outside = [], [], []
-        for index, folder in enumerate(folders):
-            others = reals[:index] + reals[index + 1:]
-            found = _scan_class(folder.path, real_root, others, extensions, outside)
-            if not found:
-                raise ValueError(f"Class folder '{folder.path}' holds no file.")
-            self.files.extend(Path(folder.path, *parts) for parts in found)
-            labels.extend([index] * len(found))
+        outside = []  # the symbolic links ignored, warned about once (as load_image_folder)
+        folders, reals = _class_folders(root, real_root, outside)
+        self.files, labels = _class_files(folders, reals, real_root, extensions, outside)
+        if outside:
+            _warn_outside(outside, root)
         self.class_names = [f.name for f in folders]
         self.targets = np.asarray(labels, dtype=np.int64)
         self.color_mode, self.interpolation = color_mode, interpolation
