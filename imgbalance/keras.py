@@ -92,12 +92,14 @@ class BalancedPyDataset(keras.utils.PyDataset):
     def __getitem__(self, index):
         # Keras asks for as many steps as len() said once: wrap around a
         # shorter epoch rather than run out of data (see Notes).
-        return self.batches.batch(self.epoch, int(index) % self.batches.n_batches(self.epoch))
+        epoch = self.epoch  # read once: on_epoch_end may run in another thread
+        return self.batches.batch(epoch, int(index) % self.batches.n_batches(epoch))
 
     def on_epoch_end(self):
         """Move to the next epoch (called by Keras after each epoch of ``fit``)."""
+        # Plan the next epoch before moving to it: workers may be reading.
+        n_now, n_steps = self.batches.n_batches(self.epoch + 1), len(self)
         self.epoch += 1
-        n_now, n_steps = self.batches.n_batches(self.epoch), len(self)
         if n_now != n_steps and not getattr(self, "_warned_size", False):
             self._warned_size = True
             warn_caller(
