@@ -15,7 +15,14 @@ the full test set):
     objective), at each C of the default grid: fit times, agreement of the
     validation predictions, largest coefficient difference;
 ``--part features``
-    the cost of the features of one fold against one classifier fit.
+    the cost of the features of one fold against one classifier fit;
+``--part solvers``
+    one training fold over-sampled to 40,000 rows (what random
+    over-sampling, SMOTE and augmentation fit on): the default
+    ``LinearSVC`` (liblinear's dual coordinate descent) at each C of the
+    default grid against its primal solver (``dual=False``), looser
+    tolerances and sparse (CSR) input, with the agreement of the validation
+    predictions; and the fixed cost of one fit (``max_iter=1``).
 
 Timings depend on the load of the machine; run it on an idle one and read
 differences under about 20 % as noise.
@@ -23,6 +30,7 @@ differences under about 20 % as noise.
 Usage::
 
     python benchmarks/search_costs.py --part weights
+    python benchmarks/search_costs.py --part solvers     # about 5 minutes on 2 cores
     python benchmarks/search_costs.py --part search      # about 5-10 minutes on 2 cores
 """
 
@@ -116,13 +124,54 @@ def run_features(X, y):
           f"{len(val)} {t2 - t1:.1f} s; one LinearSVC fit (C=0.01, no resampling) {t3 - t2:.1f} s")
 
 
+def _timed_fit(clf, X, y):
+    t0 = time.perf_counter()
+    clf.fit(X, y)
+    return clf, time.perf_counter() - t0
+
+
+def run_solvers(X, y):
+    import scipy.sparse as sp
+    from imblearn.over_sampling import RandomOverSampler
+
+    from imgbalance.feature_extraction import make_hog_and_pixels
+    from imgbalance.search import DEFAULT_C_GRID, default_classifier
+
+    train, val = _fold(X, y)
+    union = make_hog_and_pixels(pixel_weight="auto").fit(X[train])
+    F, F_val = union.transform(X[train]), union.transform(X[val])
+    F_res, y_res = RandomOverSampler(random_state=0).fit_resample(F, y[train])
+    print(f"rows: {len(F)} originals -> {len(F_res)} over-sampled, {F.shape[1]} features, "
+          f"{np.mean(F_res != 0):.0%} non-zero")
+    csr = sp.csr_matrix(F_res)
+    for name, data in (("dense", F_res), ("CSR", csr)):
+        _, seconds = _timed_fit(default_classifier(0).set_params(max_iter=1), data, y_res)
+        print(f"fixed cost, {name} input (max_iter=1): {seconds:.1f} s")
+    for C in DEFAULT_C_GRID:
+        reference, seconds = _timed_fit(default_classifier(0).set_params(C=C), F_res, y_res)
+        expected = reference.predict(F_val)
+        print(f"C={C}: default (dual, tol=1e-3) {seconds:.1f} s, {reference.n_iter_} iterations")
+        variants = {
+            "primal (dual=False)": (default_classifier(0).set_params(C=C, dual=False), F_res),
+            "dual, tol=1e-2": (default_classifier(0).set_params(C=C, tol=1e-2), F_res),
+            "dual, tol=1e-1": (default_classifier(0).set_params(C=C, tol=1e-1), F_res),
+            "dual, CSR input": (default_classifier(0).set_params(C=C), csr),
+        }
+        for name, (clf, data) in variants.items():
+            clf, seconds = _timed_fit(clf, data, y_res)
+            same = np.mean(clf.predict(F_val) == expected)
+            print(f"    {name:<20} {seconds:5.1f} s, same validation predictions {same:.4f}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("search", "weights", "features"), default="weights")
+    parser.add_argument("--part", choices=("search", "weights", "features", "solvers"), default="weights")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message="Liblinear failed to converge")
     X, y = _data()
-    {"search": run_search, "weights": run_weights, "features": run_features}[args.part](X, y)
+    parts = {"search": run_search, "weights": run_weights, "features": run_features,
+             "solvers": run_solvers}
+    parts[args.part](X, y)
 
 
 if __name__ == "__main__":
