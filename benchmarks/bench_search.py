@@ -5,8 +5,9 @@ Fashion-MNIST (imbalance ratio 100) and scored on the full, balanced
 Fashion-MNIST test set:
 
 ``--part baseline``
-    the default search of issue 17's baseline commit ``2966f67``,
-    ``make_resampling_search(features="hog+pixels", n_jobs=..., random_state=0)``
+    today's default call,
+    ``make_resampling_search(features="hog+pixels", n_jobs=..., random_state=0)``,
+    run on the code of issue 17's baseline commit ``2966f67``
     (7 strategies x C in {0.003, 0.01, 0.03} x 3 folds), against the same
     call on this checkout, on the 14,886-image long-tailed training set of
     the CLI and the README.  The baseline's package is extracted from git
@@ -38,7 +39,7 @@ Fashion-MNIST test set:
 
 Usage::
 
-    python benchmarks/bench_search.py                      # both parts (about 15 minutes on 2 cores)
+    python benchmarks/bench_search.py                      # both parts (about 18 minutes on 2 cores)
     python benchmarks/bench_search.py --part baseline      # 2966f67 vs this checkout
     python benchmarks/bench_search.py --part baseline --search halving   # ... this checkout's halving search
     python benchmarks/bench_search.py --part hand-built    # hand-built vs imgbalance
@@ -250,8 +251,10 @@ def baseline_part(args):
         for name, package_root in sides.items():
             search = args.search if name == "this checkout" else "grid"
             r = results[name] = _run_side(package_root, data, args.n_jobs, args.seed, search)
+            if not Path(r["package"]).resolve().is_relative_to(Path(package_root).resolve()):
+                raise RuntimeError(f"{name}: imported {r['package']}, not the package under {package_root}")
             print(f"{name:>13}: {r['seconds']:7.1f} s (refit {r['refit_seconds']:.1f} s, "
-                  f"{r['n_candidates']} candidates)  best {r['best']} (C={r['C']}, cv "
+                  f"{r['n_candidates']} candidate evaluations)  best {r['best']} (C={r['C']}, cv "
                   f"{r['cv']:.4f}), test balanced accuracy {r['test']:.4f}", flush=True)
     old, new = results[BASELINE], results["this checkout"]
     print(f"\nspeed-up over {BASELINE}: {old['seconds'] / new['seconds']:.2f}x; test balanced "

@@ -117,7 +117,7 @@ def squared_hinge_path(Z, Y, cost, Cs, tol=1e-5, max_iter=50, stats=None):
     at_zero = np.linalg.norm(Z.T @ (cost * Y), axis=0)
     path = []
     for C in Cs:
-        for it in range(max_iter):
+        for steps_taken in range(max_iter + 1):
             t0 = time.perf_counter()
             new_active = Y * margins < 1
             gradient = W + 2 * C * (Z.T @ np.where(new_active, cost * (margins - Y), 0.0))
@@ -125,6 +125,8 @@ def squared_hinge_path(Z, Y, cost, Cs, tol=1e-5, max_iter=50, stats=None):
             todo = np.flatnonzero(np.linalg.norm(gradient, axis=0) > tol * 2 * C * at_zero)
             if not len(todo):
                 break
+            if steps_taken == max_iter:
+                raise RuntimeError(f"no convergence in {max_iter} Newton steps at C={C}")
             t0 = time.perf_counter()
             P = np.zeros((p, n_classes))
             for k in todo:
@@ -141,7 +143,7 @@ def squared_hinge_path(Z, Y, cost, Cs, tol=1e-5, max_iter=50, stats=None):
             stats["gram_and_solve"] += t1 - t0
             stats["products"] += t2 - t1
             stats["line_search"] += time.perf_counter() - t2
-        stats["iters"].append(it)
+        stats["iters"].append(steps_taken)
         path.append(W.copy())
     return path
 
@@ -165,6 +167,15 @@ def linearsvc_path(X, y, Cs, sample_weight=None, class_weight=None, tol=1e-5, st
         Y = np.where(y[:, None] == classes, 1.0, -1.0)
         cost = s[:, None] * np.where(Y > 0, cw[None, :], 1.0)
     return [(W[:-1].T, W[-1]) for W in squared_hinge_path(Z, Y, cost, Cs, tol=tol, stats=stats)]
+
+
+def predict(classes, coef, intercept, X):
+    """What LinearSVC.predict gives with these coefficients (one row: two classes)."""
+    scores = X @ coef.T + intercept
+    if coef.shape[0] == 1:
+        return classes[(scores[:, 0] > 0).astype(int)]
+    return classes[np.argmax(scores, axis=1)]
+
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -207,7 +218,7 @@ def main(argv=None):
                 t0 = time.perf_counter()
                 ref = default_classifier(0).set_params(C=C).fit(A, labels, sample_weight=weights)
                 liblinear_seconds += time.perf_counter() - t0
-                ours = ref.classes_[np.argmax(F_val @ coef.T + intercept, axis=1)]
+                ours = predict(ref.classes_, coef, intercept, F_val)
                 theirs = ref.predict(F_val)
                 lines.append(f"    C={C}: same validation predictions {np.mean(ours == theirs):.4f}, "
                              f"balanced accuracy {balanced_accuracy_score(y_val, ours):.4f} (probe) "

@@ -1,4 +1,4 @@
-"""Where the default strategy search spends its time, and one idea to cut it.
+"""Where the default strategy search spends its time, and what would cut it.
 
 On long-tailed Fashion-MNIST (imbalance ratio 100, 14,886 training images,
 the full test set):
@@ -22,7 +22,8 @@ the full test set):
     ``LinearSVC`` (liblinear's dual coordinate descent) at each C of the
     default grid against its primal solver (``dual=False``), looser
     tolerances and sparse (CSR) input, with the agreement of the validation
-    predictions; and the fixed cost of one fit (``max_iter=1``).
+    predictions; and the cost of a fit's first pass (``max_iter=1``: the
+    conversion of the data and one pass over it per class).
 
 Timings depend on the load of the machine; run it on an idle one and read
 differences under about 20 % as noise.
@@ -146,7 +147,7 @@ def run_solvers(X, y):
     csr = sp.csr_matrix(F_res)
     for name, data in (("dense", F_res), ("CSR", csr)):
         _, seconds = _timed_fit(default_classifier(0).set_params(max_iter=1), data, y_res)
-        print(f"fixed cost, {name} input (max_iter=1): {seconds:.1f} s")
+        print(f"first pass, {name} input (max_iter=1): {seconds:.1f} s")
     for C in DEFAULT_C_GRID:
         reference, seconds = _timed_fit(default_classifier(0).set_params(C=C), F_res, y_res)
         expected = reference.predict(F_val)
