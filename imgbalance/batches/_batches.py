@@ -259,7 +259,10 @@ class BalancedBatches:
 
     def n_batches(self, epoch=0):
         """Number of batches of ``epoch``."""
-        return -(-len(self.plan(epoch).rows) // self.batch_size)
+        return self._count(self.plan(epoch))
+
+    def _count(self, plan):
+        return -(-len(plan.rows) // self.batch_size)
 
     def __len__(self):
         return self.n_batches(0)
@@ -267,7 +270,7 @@ class BalancedBatches:
     def batch(self, epoch, index):
         """Batch ``index`` of ``epoch``: ``(X_batch, y_batch)`` NumPy arrays."""
         plan = self.plan(epoch)
-        n_batches = -(-len(plan.rows) // self.batch_size)
+        n_batches = self._count(plan)
         if not isinstance(index, numbers.Integral) or not 0 <= index < n_batches:
             raise IndexError(f"batch index {index!r} out of range for {n_batches} batches.")
         part = slice(index * self.batch_size, (index + 1) * self.batch_size)

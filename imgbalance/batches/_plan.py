@@ -55,20 +55,16 @@ def _selects_by_label(sampler):
 
 def plan_mode(sampler):
     """``(mode, sampler)``: how epochs are planned, and the sampler that plans them."""
-    if isinstance(sampler, ImageResampler):
+    inner = sampler
+    if isinstance(sampler, ImageResampler):  # plan with the sampler it wraps
         inner = sampler.sampler
         if inner is None:
             inner = RandomOverSampler(random_state=sampler.random_state)
-        if _selects_by_label(inner):
-            return "index", inner
-        if isinstance(inner, AugmentationOverSampler):
-            return "augment", inner
-        return "whole", sampler
-    if _selects_by_label(sampler):
-        return "index", sampler
-    if isinstance(sampler, AugmentationOverSampler):
-        return "augment", sampler
-    return "whole", ImageResampler(sampler)
+    if _selects_by_label(inner):
+        return "index", inner
+    if isinstance(inner, AugmentationOverSampler):
+        return "augment", inner
+    return "whole", sampler if isinstance(sampler, ImageResampler) else ImageResampler(sampler)
 
 
 def _openmp_safe():
