@@ -42,7 +42,11 @@ def _public_estimator_classes():
 _CHECK_PARAMS = {
     "AdaptiveSMOTE": [dict(random_state=0)],
     # A 1-pixel-high image only has 1 x 1 cells.
-    "HOGTransformer": [dict(pixels_per_cell=(1, 1), cells_per_block=(1, 1))],
+    "HOGTransformer": [
+        dict(pixels_per_cell=(1, 1), cells_per_block=(1, 1)),
+        # square roots of the pixels: non-negative input only (positive_only tag)
+        dict(pixels_per_cell=(1, 1), cells_per_block=(1, 1), transform_sqrt=True),
+    ],
     "AugmentationOverSampler": [
         dict(random_state=0),
         dict(random_state=0, width_shift_range=0.3, zoom_range=0.2, horizontal_flip=True),

@@ -133,3 +133,14 @@ def test_parameters_changed_after_fit_ask_for_a_new_fit(params):
         hog.transform(X)
     if params != {"pixels_per_cell": (16, 16)}:  # a block of those fits no 16x16 image
         assert hog.fit(X).transform(X).shape[1] == hog.n_features_out_  # refitted: fine
+
+
+@pytest.mark.parametrize("dropped, kept", [("hog", 784), ("pixels", 1296)])
+def test_hog_and_pixels_union_branch_can_be_dropped(dropped, kept):
+    from imgbalance.feature_extraction import make_hog_and_pixels
+
+    X = np.random.default_rng(0).integers(0, 256, (4, 28, 28), dtype=np.uint8)
+    union = make_hog_and_pixels(pixel_weight="auto").set_params(**{dropped: "drop"})
+    Xt = union.fit_transform(X)
+    assert Xt.shape == (4, kept) and union.pixel_weight_ is None
+    np.testing.assert_array_equal(union.transform(X), Xt)

@@ -413,3 +413,59 @@ def test_tags_follow_the_wrapped_sampler():
     assert tags.two_d_array and tags.three_d_array
     smote = ImageResampler(SMOTE()).__sklearn_tags__().input_tags
     assert smote.string == SMOTE().__sklearn_tags__().input_tags.string
+
+
+# --- the inner sampler as imbalanced-learn would run it ----------------------
+
+_IMAGES = np.random.default_rng(0).random((30, 8, 8))
+_LABELS = np.r_[[0] * 20, [1] * 10]
+
+
+@pytest.mark.parametrize("inner, parameter", [
+    (SMOTE(k_neighbors="5"), "k_neighbors"),
+    (RandomOverSampler(shrinkage="x"), "shrinkage"),
+])
+def test_inner_parameters_are_validated_on_images(inner, parameter):
+    # imbalanced-learn's fit_resample skips nested validation: the wrapper must not
+    # (scikit-learn's InvalidParameterError is a ValueError)
+    with pytest.raises(ValueError, match=f"'{parameter}' parameter of"):
+        ImageResampler(inner).fit_resample(_IMAGES, _LABELS)
+
+
+def test_inner_augmentation_parameters_are_validated_on_images():
+    from imgbalance import AugmentationOverSampler
+
+    with pytest.raises(ValueError, match="'fill_mode' parameter of Augmentation"):
+        ImageResampler(AugmentationOverSampler(fill_mode="mirror")).fit_resample(_IMAGES, _LABELS)
+
+
+def test_sampling_strategy_is_the_inner_samplers():
+    resampler = ImageResampler(SMOTE(random_state=0))
+    resampler.fit_resample(_IMAGES, _LABELS)
+    assert dict(resampler.sampling_strategy_) == {1: 10}
+    assert dict(resampler.sampling_strategy_) == dict(resampler.sampler_.sampling_strategy_)
+
+
+def test_fit_params_reach_the_inner_sampler_and_a_third_output_is_kept():
+    from imblearn.base import BaseSampler
+
+    class Weighted(BaseSampler):
+        _sampling_type = "over-sampling"
+        _parameter_constraints = {"sampling_strategy": "no_validation"}
+
+        def __init__(self, sampling_strategy="auto"):
+            self.sampling_strategy = sampling_strategy
+
+        def _fit_resample(self, X, y, sample_weight=None):
+            return X, y, 2 * sample_weight
+
+    X_res, y_res, weights = ImageResampler(Weighted()).fit_resample(
+        _IMAGES, _LABELS, sample_weight=np.ones(30))
+    assert X_res.shape == _IMAGES.shape
+    np.testing.assert_array_equal(weights, np.full(30, 2.0))
+
+
+def test_image_shape_refuses_tables_and_says_so_in_its_tags():
+    tags = ImageResampler(SMOTE(), image_shape=(8, 8)).__sklearn_tags__().input_tags
+    assert not tags.sparse and not tags.string
+    assert ImageResampler(SMOTE()).__sklearn_tags__().input_tags.sparse

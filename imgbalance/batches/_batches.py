@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 from imblearn.over_sampling import RandomOverSampler
 
+from .._compat import validate_params
 from .._validation import channels_first_hint
 from .._warnings import ChannelsFirstWarning, warn_caller
 from ..augmentation._augment import apply_augmentation, draw_augmentation
@@ -40,7 +41,7 @@ def _check_augmentation(augmentation):
         )
     sampler = AugmentationOverSampler(**augmentation)
     try:
-        sampler._validate_params()  # scikit-learn's messages, naming the range
+        validate_params(sampler)  # scikit-learn's messages, naming the range
         return sampler._augmentation_params()
     except ValueError as exc:  # InvalidParameterError too: it names the sampler
         raise ValueError(

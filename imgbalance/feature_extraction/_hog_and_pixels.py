@@ -69,6 +69,9 @@ class _AutoWeightedUnion(FeatureUnion):
     cells and blocks (``pixel_weight_``); the pixel columns of the output are
     multiplied by it.  A ``"pixels"`` entry of ``transformer_weights`` takes
     precedence (``pixel_weight_`` is then None and the union weighs them).
+    A branch set to ``"drop"`` (``set_params(hog="drop")``) leaves nothing to
+    balance: ``pixel_weight_`` is then None, or the given float when only HOG
+    is dropped.
     """
 
     def __init__(self, transformer_list, *, pixel_weight="auto", n_jobs=None,
@@ -80,14 +83,17 @@ class _AutoWeightedUnion(FeatureUnion):
         self.pixel_weight = pixel_weight
 
     def _resolve(self):
-        if "pixels" in (self.transformer_weights or {}):
+        pixels, hog = self.named_transformers["pixels"], self.named_transformers["hog"]
+        if "pixels" in (self.transformer_weights or {}) or pixels == "drop":
             self.pixel_weight_ = None
             return
-        pixels = self.named_transformers["pixels"]
         if self.pixel_weight != "auto":
             self.pixel_weight_ = float(self.pixel_weight)
             return
-        hog = self.named_transformers["hog"].get_params()
+        if hog == "drop":  # no HOG part to balance the pixels against
+            self.pixel_weight_ = None
+            return
+        hog = hog.get_params()
         self.pixel_weight_ = hog_pixel_weight(
             pixels[0].image_shape_, hog["pixels_per_cell"], hog["cells_per_block"]
         )

@@ -149,6 +149,7 @@ class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
         reject_bool(images, self)
         if self.transform_sqrt and images.size and images.min() < 0:
             raise ValueError(
+                "Negative values in data passed to HOGTransformer: "
                 "transform_sqrt=True takes the square root of every pixel, so "
                 f"X must be non-negative; its minimum is {images.min()}."
             )
@@ -283,4 +284,5 @@ class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.positive_only = bool(self.transform_sqrt)
         return tags

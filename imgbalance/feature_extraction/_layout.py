@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import Interval, StrOptions, check_feature_names_in
+from .._compat import Interval, StrOptions, check_feature_names_in, fit_context
 from .._validation import validate_images
 from ._layout_kernel import DATA_FORMATS, convert_images
 from ._reshape import ImageReshaper, _pixel_names
@@ -49,7 +49,7 @@ def check_layout_params(data_format, dtype, scale, *, owner):
     return dtype
 
 
-class ImageLayout(TransformerMixin, BaseEstimator):
+class ImageLayout(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Convert image batches to the layout, dtype and value range of a network.
 
     Puts the channel axis where the network wants it (``(n, c, h, w)`` for
@@ -122,6 +122,7 @@ class ImageLayout(TransformerMixin, BaseEstimator):
         self.scale = scale
         self.image_shape = image_shape
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and record the image shape.
 
@@ -137,7 +138,6 @@ class ImageLayout(TransformerMixin, BaseEstimator):
         self : ImageLayout
             The fitted transformer.
         """
-        self._validate_params()
         check_layout_params(self.data_format, self.dtype, self.scale, owner="ImageLayout")
         validate_images(self, X, reset=True, image_shape=self.image_shape,
                         ensure_all_finite=False)

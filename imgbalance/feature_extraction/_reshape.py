@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._compat import check_feature_names_in, fit_context
+from .._compat import check_feature_names_in, fit_context, record_output_config
 from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
 from .._validation import validate_images
 
@@ -273,7 +273,7 @@ class ImageReshaper(
                 "transform must be one of 'default', 'pandas', 'polars' or None; "
                 f"got {transform!r}."
             )
-        self._sklearn_output_config = {"transform": transform}
+        record_output_config(self, transform)
         return self
 
     def get_feature_names_out(self, input_features=None):

@@ -7,7 +7,7 @@ import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.utils import check_random_state
 
-from .._compat import Interval, StrOptions
+from .._compat import Interval, StrOptions, sampling_strategy_docstring
 from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
 from .._parallel import chunk_slices, effective_chunk_jobs, map_chunks
 from .._validation import check_range_pair, restore_layout, validate_sampler_input
@@ -44,7 +44,7 @@ def _augment_chunk(images, matrices, factors, sources, *, out, **warp):
     apply_augmentation(images, matrices, factors, sources=sources, out=out, **warp)
 
 
-@image_input_docstring(sampling_strategy=BaseOverSampler._sampling_strategy_docstring)
+@image_input_docstring(sampling_strategy=sampling_strategy_docstring)
 class AugmentationOverSampler(ImageInputMixin, BaseOverSampler):
     """Over-sample classes with randomly transformed copies of their images.
 

@@ -9,7 +9,7 @@ from imblearn.over_sampling import RandomOverSampler
 from sklearn.base import clone
 from sklearn.utils import get_tags
 
-from .._compat import HasMethods, fit_context
+from .._compat import HasMethods, fit_context, validate_params
 from .._dtypes import rint_to_dtype
 from .._image_input import IMAGE_SHAPE_CONSTRAINT, ImageInputMixin, image_input_docstring
 from .._warnings import ChannelsFirstWarning
@@ -184,17 +184,21 @@ class ImageResampler(ImageInputMixin, BaseSampler):
         """The inner sampler's ``method`` on a table, exactly: its output, its attributes."""
         self.sampler_ = clone(self._inner())
         output = getattr(self.sampler_, method)(X, y, **params)
-        for name in ("sample_indices_", "sampling_strategy_", "feature_names_in_"):
-            if hasattr(self.sampler_, name):
-                setattr(self, name, getattr(self.sampler_, name))
-            elif name in vars(self):
-                delattr(self, name)  # from an earlier fit
+        self._copy_inner_attributes(("sample_indices_", "sampling_strategy_", "feature_names_in_"))
         if hasattr(self.sampler_, "n_features_in_"):
             self.n_features_in_ = int(self.sampler_.n_features_in_)
         else:
             self.n_features_in_ = int(np.shape(X)[1])
         self.image_shape_ = (1, self.n_features_in_)
         return output
+
+    def _copy_inner_attributes(self, names):
+        """The fitted inner sampler's attributes ``names``, as this sampler's own."""
+        for name in names:
+            if hasattr(self.sampler_, name):
+                setattr(self, name, getattr(self.sampler_, name))
+            elif name in vars(self):
+                delattr(self, name)  # from an earlier fit
 
     def _check_X_y(self, X, y):
         # Finite values and numeric dtypes as the inner sampler requires them.
@@ -227,8 +231,11 @@ class ImageResampler(ImageInputMixin, BaseSampler):
         sampler_tags = getattr(self._inner_tags(), "sampler_tags", None)
         return bool(getattr(sampler_tags, "sample_indices", False))
 
-    def _fit_resample(self, X, y):
+    def _fit_resample(self, X, y, **params):
         self.sampler_ = clone(self._inner())
+        # imbalanced-learn's fit_resample skips the validation of nested
+        # estimators' parameters: the inner sampler's are checked here
+        validate_params(self.sampler_)
         flat = X.reshape(X.shape[0], -1)
         # A sampler that takes images itself learns the shape of the flattened
         # rows, when known (2-D X without image_shape: it warns about that
@@ -256,7 +263,7 @@ class ImageResampler(ImageInputMixin, BaseSampler):
             with warnings.catch_warnings() if flagged else nullcontext():
                 if flagged:
                     warnings.simplefilter("ignore", ChannelsFirstWarning)
-                X_res, y_res = self.sampler_.fit_resample(flat, y)
+                X_res, y_res, *extra = self.sampler_.fit_resample(flat, y, **params)
         except (ValueError, TypeError) as exc:
             if hasattr(exc, "add_note"):
                 exc.add_note(
@@ -264,10 +271,7 @@ class ImageResampler(ImageInputMixin, BaseSampler):
                     f"on images {self.image_shape_} flattened to shape {flat.shape}."
                 )
             raise
-        if hasattr(self.sampler_, "sample_indices_"):
-            self.sample_indices_ = self.sampler_.sample_indices_
-        elif hasattr(self, "sample_indices_"):
-            del self.sample_indices_  # from an earlier fit with another sampler
+        self._copy_inner_attributes(("sample_indices_", "sampling_strategy_"))
         X_res = np.asarray(X_res)
         if X_res.dtype != X.dtype:  # cast above, or by the sampler (shrinkage=...)
             if X.dtype.kind in "iub":
@@ -275,14 +279,15 @@ class ImageResampler(ImageInputMixin, BaseSampler):
             else:
                 X_res = X_res.astype(X.dtype)
         images = X_res.reshape((-1, *self.image_shape_))
-        return restore_layout(images, X.ndim), np.asarray(y_res)
+        return (restore_layout(images, X.ndim), np.asarray(y_res), *extra)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         inner = self._inner_tags()
-        # tables that hold no images go to the inner sampler unchanged
-        tags.input_tags.sparse = inner.input_tags.sparse
-        tags.input_tags.string = inner.input_tags.string
+        # tables that hold no images go to the inner sampler unchanged (they
+        # are refused when image_shape says the rows are images)
+        tags.input_tags.sparse = inner.input_tags.sparse and self.image_shape is None
+        tags.input_tags.string = inner.input_tags.string and self.image_shape is None
         tags.input_tags.dataframe = inner.input_tags.dataframe
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.sampler_tags.sample_indices = self._inner_tags_sample_indices()

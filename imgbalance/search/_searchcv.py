@@ -26,6 +26,7 @@ from sklearn.model_selection import (
     check_cv,
 )
 
+from .._compat import callback_kwargs
 from .._warnings import warn_caller
 from ._edges import GridEdgeWarning, edge_message, edges_of, grid_edges, score_key
 from ._strategies import describe_strategy
@@ -61,7 +62,7 @@ class _ProgressMixin:
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         if not self.verbose:
-            return super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
+            return super()._run_search(evaluate_candidates, **callback_kwargs(callback_ctx))
         n_round = [0]
 
         def reporting(candidate_params, cv=None, more_results=None, **kwargs):
@@ -71,7 +72,7 @@ class _ProgressMixin:
             self._report(results, len(candidates), f"round {n_round[0]}", more_results)
             return results
 
-        return super()._run_search(reporting, callback_ctx=callback_ctx)
+        return super()._run_search(reporting, **callback_kwargs(callback_ctx))
 
     def _report(self, results, n_new, label, more_results):
         """Print the best candidate of each strategy among the last ``n_new``."""
@@ -114,7 +115,7 @@ class StrategyGridSearchCV(_ProgressMixin, GridSearchCV):
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         if not self.verbose:
-            return super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
+            return super()._run_search(evaluate_candidates, **callback_kwargs(callback_ctx))
         candidates = list(ParameterGrid(self.param_grid))
         groups = [list(g) for _, g in groupby(candidates, key=_strategy_of)]
         if len(groups) > len(set(map(_strategy_of, candidates))):
@@ -134,7 +135,7 @@ class StrategyGridSearchCV(_ProgressMixin, GridSearchCV):
                     task_name="strategy", max_subtasks=len(group) * self.n_splits_,
                     sequential_subtasks=False,
                 ).call_on_fit_task_begin(estimator=self)
-            results = evaluate_candidates(group, callback_ctx=ctx)
+            results = evaluate_candidates(group, **callback_kwargs(ctx))
             if ctx is not None:
                 ctx.call_on_fit_task_end(estimator=self)
             self._report(results, len(group), None, None)
