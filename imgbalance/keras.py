@@ -26,10 +26,8 @@ class BalancedPyDataset(keras.utils.PyDataset):
 
     ``__getitem__(i)`` is batch ``i`` of the current epoch and
     ``on_epoch_end`` moves to the next one, so every epoch of ``fit`` draws
-    afresh (a new resample, new augmentations), each epoch a function of
-    ``(random_state, epoch)`` alone whatever ``workers`` and
-    ``use_multiprocessing`` say: Keras workers may build the batches in any
-    order, they get the same ones.
+    afresh (a new resample, new augmentations), each batch a function of
+    ``(random_state, epoch, index)`` alone, whichever Keras worker builds it.
 
     Parameters
     ----------
@@ -52,7 +50,20 @@ class BalancedPyDataset(keras.utils.PyDataset):
     ``SMOTEENN``, ...), whose epochs may differ in size.  Keras reads
     ``len()`` once, so such an epoch is served in as many steps as the
     first: a longer one is cut short, a shorter one starts over from its
-    first batch; a warning says so once.  Do not pass ``class_weight`` to ``fit`` as well: the batches are
+    first batch; a warning says so once.
+
+    With ``workers`` (or ``use_multiprocessing``), Keras (3.15) prefetches
+    up to ``max_queue_size + workers`` batches of epoch 0 for its first look
+    and carries them over to the next run (its enqueuer's ``stop`` drains
+    them into the queue of the next epoch): training then starts with those
+    batches of epoch 0, the following epochs are shifted by as many steps,
+    and as many batches of the last epoch are never trained.  Every trained
+    batch is still a planned balanced batch, and none is trained twice, but
+    the run differs from one without workers.  ``BalancedBatches`` builds
+    batches tens of times faster than a network trains on them, so the
+    default ``workers=1`` (no enqueuer) loses nothing.
+
+    Do not pass ``class_weight`` to ``fit`` as well: the batches are
     balanced already.  Hand ``fit`` a validation set of original images
     (``validation_data=(X_val, y_val)`` in the same layout), never one cut
     from the resampled batches.

@@ -111,3 +111,40 @@ def test_epochs_of_varying_size_are_served_in_the_first_epochs_steps():
         model.fit(data, epochs=3, verbose=0)
     steps = {e: sum(1 for served in data.served if served[0] == e) for e in (1, 2, 3)}
     assert steps == {1: sizes[0], 2: sizes[0], 3: sizes[0]}
+
+
+def _trained_batches(workers, epochs=3):
+    """(epoch, index) of every batch ``fit`` trained on, from what train_step received."""
+    X, y, _, _ = long_tailed_digits()
+    batches = BalancedBatches(X, y, batch_size=64, dtype="float32", random_state=0)
+    key = {batches.batch(e, i)[0].tobytes(): (e, i)
+           for e in range(epochs + 2) for i in range(len(batches))}
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    trained, train_step = [], model.train_step
+
+    def recording_step(data):
+        trained.append(key.get(np.asarray(keras.ops.convert_to_numpy(data[0])).tobytes()))
+        return train_step(data)
+
+    model.train_step = recording_step
+    model.fit(BalancedPyDataset(batches, **workers), epochs=epochs, verbose=0)
+    return trained, len(batches)
+
+
+def test_without_workers_fit_trains_epochs_1_to_E_whole():
+    trained, n_batches = _trained_batches({})
+    assert sorted(trained) == [(e, i) for e in (1, 2, 3) for i in range(n_batches)]
+
+
+@pytest.mark.slow
+def test_with_workers_keras_carries_prefetched_batches_over():
+    # Keras's enqueuer moves the batches it prefetched for its first look at
+    # the data into the next run (OrderedEnqueuer.stop drains its queue into
+    # ready_queue): training starts with up to max_queue_size + workers
+    # batches of epoch 0 and the last epoch's last batches are never trained.
+    # What the docs promise: every trained batch is a planned one, none twice.
+    trained, n_batches = _trained_batches(dict(workers=2, max_queue_size=4))
+    assert None not in trained and len(set(trained)) == len(trained) == 3 * n_batches
+    assert {e for e, _ in trained} <= {0, 1, 2, 3}

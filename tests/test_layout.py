@@ -1,5 +1,7 @@
 """ImageLayout: layout, dtype and scaling against NumPy references; sklearn's checks."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
@@ -102,3 +104,15 @@ def test_feature_names_follow_the_values():
         # value v sits at pixel (row, col, channel) = np.unravel_index(v, (2, 2, 3))
         expected = ["pixel_{}_{}_{}".format(*np.unravel_index(v, (2, 2, 3))) for v in values]
         assert names.tolist() == expected
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint16"])
+def test_auto_scale_flags_0_255_pixels_in_a_wide_integer_dtype(dtype):
+    X = np.random.default_rng(0).integers(0, 256, (4, 6, 6)).astype(dtype)
+    with pytest.warns(UserWarning, match=f"divides {dtype} images by .* largest value is 255"):
+        ImageLayout().fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ImageLayout().fit(X.astype(np.uint8))  # the fix it names
+        ImageLayout(scale=1 / 255).fit(X)
+        ImageLayout().fit(X.astype(np.uint16) * 256)  # 16-bit pixels that use the range

@@ -9,7 +9,7 @@ from .._compat import validate_params
 from .._validation import channels_first_hint
 from .._warnings import ChannelsFirstWarning, warn_caller
 from ..augmentation._augment import apply_augmentation, draw_augmentation
-from ..feature_extraction._layout import check_layout_params
+from ..feature_extraction._layout import check_layout_params, flag_far_off_scale
 from ..feature_extraction._layout_kernel import convert_images
 from ..sampling import AugmentationOverSampler
 from ._plan import _EVERY_IMAGE, _NEW_IMAGES, batch_rng, make_plan, plan_mode
@@ -163,7 +163,9 @@ class BalancedBatches:
     scale : "auto", float or None, default="auto"
         ``"auto"`` divides integer pixels by their dtype's maximum (255 for
         uint8) when ``dtype`` is floating; a number multiplies; None never
-        scales (as :class:`~imgbalance.feature_extraction.ImageLayout`).
+        scales (as :class:`~imgbalance.feature_extraction.ImageLayout`, and
+        with its warning for 0-255 pixels in a wider integer dtype, checked
+        on an in-memory ``X``).
 
     shuffle : bool, default=True
         Shuffle each epoch.  Without it the batches follow the sampler's
@@ -238,6 +240,7 @@ class BalancedBatches:
         self.data_format, self.dtype, self.scale = data_format, dtype, scale
         self.shuffle = bool(shuffle)
         self._out_dtype = check_layout_params(data_format, dtype, scale, owner="BalancedBatches")
+        flag_far_off_scale(self.X, scale, self._out_dtype, owner="BalancedBatches")
         self._every_image = _check_augmentation(augmentation)
         self._mode, self._planner = plan_mode(sampler)
         self.seed_ = _check_seed(random_state)

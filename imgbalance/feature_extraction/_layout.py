@@ -8,7 +8,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._compat import Interval, StrOptions, check_feature_names_in, fit_context
 from .._validation import validate_images
-from ._layout_kernel import DATA_FORMATS, convert_images
+from .._warnings import warn_caller
+from ._layout_kernel import DATA_FORMATS, convert_images, scale_factor
 from ._reshape import ImageReshaper, _pixel_names
 
 __all__ = ["ImageLayout"]
@@ -49,6 +50,30 @@ def check_layout_params(data_format, dtype, scale, *, owner):
     return dtype
 
 
+def flag_far_off_scale(X, scale, out_dtype, *, owner):
+    """Warn when ``scale="auto"`` would squash integer pixels towards zero.
+
+    ``"auto"`` divides integer images by their dtype's maximum; pixels of
+    0-255 held in a wider integer dtype (``np.array`` of Python ints gives
+    int64) would come out below ``255 / iinfo.max``.  Ambiguous, so flagged:
+    when the largest value is at most 1/256 of the divisor.  In-memory
+    arrays only (a memory map or a lazy source is not read for this).
+    """
+    if not isinstance(X, np.ndarray) or isinstance(X, np.memmap) or X.size == 0:
+        return
+    divisor = scale_factor(scale, X.dtype, out_dtype if out_dtype is not None else X.dtype)
+    if divisor is None or X.dtype == np.uint8 or not isinstance(scale, str):
+        return
+    largest = X.max()
+    if largest <= divisor / 256:
+        warn_caller(
+            f"{owner}: scale='auto' divides {X.dtype} images by {np.iinfo(X.dtype).max}, their "
+            f"dtype's maximum, but their largest value is {largest}: the output would "
+            f"stay below {largest / divisor:.2g}. Cast 0-255 pixels to uint8, or pass "
+            "scale=1/255 (or the scale that suits your data)."
+        )
+
+
 class ImageLayout(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Convert image batches to the layout, dtype and value range of a network.
 
@@ -71,7 +96,10 @@ class ImageLayout(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         ``"auto"`` divides integer images by their dtype's maximum (255 for
         uint8) when ``dtype`` is floating and changes nothing otherwise; a
         positive number multiplies every value by it; None never scales.
-        Values cast to an integer dtype are rounded and clipped.
+        Values cast to an integer dtype are rounded and clipped.  ``fit``
+        warns when ``"auto"`` would divide integer images other than uint8
+        by a maximum at least 256 times their largest value (0-255 pixels
+        held as int64, say).
 
     image_shape : tuple of int or None, default=None
         Shape ``(height, width)`` or ``(height, width, n_channels)`` of one
@@ -138,9 +166,11 @@ class ImageLayout(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         self : ImageLayout
             The fitted transformer.
         """
-        check_layout_params(self.data_format, self.dtype, self.scale, owner="ImageLayout")
+        out_dtype = check_layout_params(self.data_format, self.dtype, self.scale,
+                                        owner="ImageLayout")
         validate_images(self, X, reset=True, image_shape=self.image_shape,
                         ensure_all_finite=False)
+        flag_far_off_scale(np.asarray(X), self.scale, out_dtype, owner="ImageLayout")
         return self
 
     def transform(self, X):
