@@ -9,6 +9,17 @@ it Keras tries TensorFlow) before importing this module.
 try:
     import keras
 except ImportError as exc:  # pragma: no cover - depends on the environment
+    import importlib.util
+    import os
+
+    if importlib.util.find_spec("keras") is not None:  # installed: its backend failed
+        backend = os.environ.get("KERAS_BACKEND")
+        raise ImportError(
+            f"imgbalance.keras: Keras is installed but could not load its backend "
+            f"{backend or 'tensorflow (the default when KERAS_BACKEND is not set)'!r}: "
+            f"{exc}. Set KERAS_BACKEND to an installed backend ('torch' or 'jax') "
+            "before the first import of Keras."
+        ) from exc
     raise ImportError(
         "imgbalance.keras needs Keras 3: pip install keras (or imgbalance[keras]) and a "
         "backend (torch, jax or tensorflow)."

@@ -337,3 +337,13 @@ def test_invalid_augmentation_is_reported_as_balanced_batches():
     y = np.r_[np.zeros(25, int), np.ones(5, int)]
     with pytest.raises(ValueError, match=r"'augmentation' parameter of BalancedBatches.*rotation_range"):
         BalancedBatches(X, y, augmentation={"rotation_range": -5}, random_state=0).epoch(0)
+
+
+def test_a_sampler_error_names_the_smallest_class_and_the_fix():
+    X = np.random.default_rng(0).random((24, 4, 4))
+    y = np.r_[[0] * 20, [1] * 4]
+    batches = BalancedBatches(X, y, sampler=SMOTE(), batch_size=8, random_state=0)
+    with pytest.raises(ValueError) as caught:
+        next(iter(batches.epoch(0)))
+    notes = "\n".join(getattr(caught.value, "__notes__", []))
+    assert "smallest class, 1, has 4 images" in notes and "AdaptiveSMOTE" in notes

@@ -144,3 +144,9 @@ def test_hog_and_pixels_union_branch_can_be_dropped(dropped, kept):
     Xt = union.fit_transform(X)
     assert Xt.shape == (4, kept) and union.pixel_weight_ is None
     np.testing.assert_array_equal(union.transform(X), Xt)
+
+
+def test_too_small_channels_first_images_get_the_layout_hint():
+    X = np.zeros((3, 1, 8, 8))  # one channel first: read as 1 row of 8 pixels
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="looks channels-first"):
+        HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2)).fit(X)

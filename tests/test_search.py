@@ -324,6 +324,11 @@ def test_builder_pixels_and_search_kinds(digits_lt):
         (dict(param_grid={"clf__C": 0.1}), TypeError, r"param_grid\['clf__C'\] must be a list"),
         (dict(param_grid={"clf__C": "0.1"}), TypeError, "Wrap a single value"),
         (dict(search_params=[("factor", 3)]), TypeError, "search_params must be a dict"),
+        (dict(strategies=["none", "smote", "none"]), ValueError, r"lists \['none'\] more than once"),
+        (dict(augmentation={"rotation_range": 10}), TypeError,
+         "'augmentation' parameter must be None or an AugmentationOverSampler.*got dict"),
+        (dict(classifier="svm"), TypeError, "'classifier' parameter .* got str 'svm'"),
+        (dict(smote=SMOTE), TypeError, "'smote' parameter .* got the class SMOTE"),
     ],
 )
 def test_builder_errors(kwargs, error, match):

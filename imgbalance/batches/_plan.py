@@ -124,8 +124,19 @@ def make_plan(mode, sampler, X, y, seed, epoch, *, shuffle=True):
         augmentation = sampler._augmentation_params()
     else:
         images = X if isinstance(X, np.ndarray) else np.asarray(X[np.arange(n)])
-        with _openmp_safe():
-            source, y_res = sampler.fit_resample(images, y)
+        try:
+            with _openmp_safe():
+                source, y_res = sampler.fit_resample(images, y)
+        except (ValueError, TypeError) as exc:  # e.g. SMOTE's k_neighbors on a tiny class
+            labels, counts = np.unique(y, return_counts=True)
+            note = (f"Raised by {type(sampler).__name__} in BalancedBatches (epoch {epoch}); "
+                    f"the smallest class, {labels[counts.argmin()].item()!r}, has "
+                    f"{counts.min()} images.")
+            if any(key.rpartition("__")[2] == "k_neighbors" for key in sampler.get_params()):
+                note += (" SMOTE-like samplers need k_neighbors + 1 images of a class: "
+                         "imgbalance.sampling.AdaptiveSMOTE lowers k_neighbors to fit.")
+            exc.add_note(note)
+            raise
         rows, y = np.arange(len(y_res), dtype=np.intp), np.asarray(y_res)
     order = np.arange(len(rows))
     if shuffle:

@@ -17,7 +17,7 @@ from ._hog import (
     hog_output_dtype,
 )
 from .._parallel import chunk_slices, map_chunks
-from .._validation import check_int_pair, reject_bool, validate_images
+from .._validation import channels_first_hint, check_int_pair, reject_bool, validate_images
 
 __all__ = ["HOGTransformer"]
 
@@ -183,6 +183,9 @@ class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
                     "image_shape=(height, width) for flattened images, or "
                     "X[np.newaxis] for a single image."
                 ) from None
+            hint = channels_first_hint(self.image_shape_)
+            if hint is not None:
+                raise ValueError(f"{exc} {hint}") from None
             raise
         self.n_features_out_ = self._n_features(pixels_per_cell, cells_per_block)
         return self

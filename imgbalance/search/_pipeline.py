@@ -113,12 +113,29 @@ def _image_classifier(classifier, random_state):
     return safe_network(with_random_state(classifier, random_state), random_state)
 
 
+def _check_part(name, value, methods, expected):
+    """A clear TypeError when a builder's estimator parameter is not one."""
+    if value is None or (not isinstance(value, type)
+                         and all(hasattr(value, m) for m in methods)):
+        return
+    received = f"the class {value.__name__}" if isinstance(value, type) else \
+        f"{type(value).__name__} {value!r}"
+    raise TypeError(f"The '{name}' parameter must be None or {expected}; got {received}.")
+
+
 def resolve_parts(classifier, augmentation, smote, image_shape, random_state, images=False):
     """The objects the strategy table's parts are made from (seeded clones).
 
     With ``images``, the classifier is a network checked by
     :func:`~._networks.safe_network` and samplers work on the images.
     """
+    _check_part("classifier", classifier, ("fit", "predict", "get_params"),
+                "an unfitted scikit-learn classifier such as LinearSVC()")
+    _check_part("augmentation", augmentation, ("fit_resample", "get_params"),
+                "an AugmentationOverSampler such as AugmentationOverSampler(rotation_range=10)"
+                " (a dict of ranges is what BalancedBatches takes)")
+    _check_part("smote", smote, ("fit_resample", "get_params"),
+                "an imbalanced-learn sampler instance such as SMOTE(k_neighbors=3)")
     if images:
         classifier = _image_classifier(classifier, random_state)
     elif classifier is None:
@@ -190,7 +207,10 @@ def make_strategy_pipeline(
     step's parameters are plain ``set_params`` keys (``clf__C``,
     ``resample__k_neighbors``, ``augment__rotation_range``), so any tuner
     (optuna, Ray Tune, hyperopt, ``cross_val_score`` in a loop) can drive
-    it; see :ref:`optuna`.
+    it; see :ref:`optuna`.  With ``"easy_ensemble"`` the ``clf`` step is an
+    :class:`~imblearn.ensemble.EasyEnsembleClassifier`: its base
+    classifier's parameters read ``clf__estimator__C`` (where
+    :func:`make_resampling_search` routes a ``clf__C`` grid entry).
 
     Parameters
     ----------

@@ -35,6 +35,11 @@ def _check_strategies(strategies):
             f"strategies must be a non-empty list of {list(STRATEGIES)}; got "
             f"{list(strategies)!r}."
         )
+    repeated = sorted({s for s in strategies if list(strategies).count(s) > 1})
+    if repeated:  # each would be searched twice, its candidates doubled
+        raise ValueError(
+            f"strategies lists {repeated} more than once; got {list(strategies)!r}."
+        )
     return list(strategies)
 
 
@@ -151,7 +156,8 @@ def make_resampling_search(
         takes a ``weight`` (set per training fold).
     param_grid : dict, default=None
         Extra grid entries in pipeline syntax, e.g. ``{"clf__C": [0.1, 1.0],
-        "features__pixels_per_cell": [(4, 4), (7, 7)]}``.  Each entry goes to
+        "features__hog__pixels_per_cell": [(4, 4), (7, 7)]}`` (with
+        ``features="hog"`` the key is ``features__pixels_per_cell``).  Each entry goes to
         the strategies whose step has that parameter: ``augment__*`` to
         ``"augmentation"`` only, ``resample__k_neighbors`` to ``"smote"``
         only (the other strategies leave that step ``"passthrough"`` or use
