@@ -129,6 +129,8 @@ def test_features_option_chooses_the_feature_step(tmp_path, features, step):
         (["compare", "--cv", "2", "--imbalance-ratio", "40", "--strategies", "none,smote"],
          "has 3 images, so a training fold may hold only 1, and SMOTE needs 2; use --cv 3,"),
         (["compare", "--random-state", "-1"], "expected a seed in [0, 2**32 - 1]"),
+        (["compare", "--image-size", "16", "16", "--color-mode", "rgb"],
+         "--image-size, --color-mode: for a folder of images (--data PATH) only; --data digits"),
     ],
 )
 def test_bad_arguments_give_one_line_errors(argv, message, capsys):

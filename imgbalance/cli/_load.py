@@ -25,6 +25,14 @@ def load_data(args, log):
     when the ratio (``--imbalance-ratio``, or the data set's default) is
     above 1.  ``imbalance_ratio`` is None for a folder without the option.
     """
+    folder_only = [option for option, value in (
+        ("--image-size", args.image_size), ("--color-mode", args.color_mode),
+        ("--skip-unreadable", args.skip_unreadable)) if value]
+    if args.data in ("digits", "fashion-mnist") and folder_only:
+        raise CLIError(
+            f"{', '.join(folder_only)}: for a folder of images (--data PATH) only; "
+            f"--data {args.data} has images of a fixed size, in grayscale"
+        )
     if args.data == "digits":
         X_train, X_test, y_train, y_test, names = _digits(args)
     elif args.data == "fashion-mnist":
@@ -81,7 +89,7 @@ def _folder(args, log):
         X, y, names = load_image_folder(
             path,
             image_size=tuple(args.image_size) if args.image_size else None,
-            color_mode=args.color_mode,
+            color_mode=args.color_mode or "grayscale",
             on_error="skip" if args.skip_unreadable else "raise",
             n_jobs=args.n_jobs,
         )

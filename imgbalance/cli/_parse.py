@@ -150,7 +150,7 @@ def _add_data_arguments(compare):
                          "ignored for fashion-mnist)")
     compare.add_argument("--image-size", type=_positive_int, nargs=2, default=None,
                          metavar=("H", "W"), help="resize folder images to H x W")
-    compare.add_argument("--color-mode", choices=("grayscale", "rgb"), default="grayscale",
+    compare.add_argument("--color-mode", choices=("grayscale", "rgb"), default=None,
                          help="colour mode for folder images (default: grayscale)")
     compare.add_argument("--skip-unreadable", action="store_true",
                          help="skip (with a warning) files of a folder that are not "
