@@ -14,7 +14,8 @@ not:
   of each training fold (every class keeps its share, and at least
   ``min(6, its count)`` images, so SMOTE always has neighbours), the
   validation folds whole in every round, and the last round on whole
-  training folds; ``factor`` 3 and 4.  The subsample is a sampler step put
+  training folds; ``factor`` 3 and 4 (each round keeps ``factor`` times
+  the previous round's share of every training fold).  The subsample is a sampler step put
   in front of the default pipeline, ``HalvingGridSearchCV(resource=
   "budget__n_samples")``.  Not what ``search="halving"`` does (scikit-learn
   subsamples training and validation folds at random there, and the last
@@ -52,17 +53,18 @@ from imgbalance.datasets import load_fashion_mnist, make_long_tailed  # noqa: E4
 
 
 class StratifiedBudget(BaseSampler):
-    """Keep about ``n_samples`` training images, each class its share (at least ``min_per_class``).
+    """Keep the fraction ``n_samples / out_of`` of each class (at least ``min_per_class`` images).
 
-    ``n_samples`` None or at least the number of images: keep them all.
-    Images pass through untouched (no 2-D validation).
+    ``n_samples`` None or at least ``out_of``: keep them all (the last
+    round, and the refit on all the data).  Images pass through untouched.
     """
 
     _sampling_type = "bypass"
     _parameter_constraints: dict = {}
 
-    def __init__(self, n_samples=None, min_per_class=6, random_state=None):
+    def __init__(self, n_samples=None, out_of=None, min_per_class=6, random_state=None):
         self.n_samples = n_samples
+        self.out_of = out_of
         self.min_per_class = min_per_class
         self.random_state = random_state
 
@@ -71,10 +73,10 @@ class StratifiedBudget(BaseSampler):
 
     def _fit_resample(self, X, y):
         y = np.asarray(y)
-        if self.n_samples is None or self.n_samples >= len(y):
+        if self.n_samples is None or self.n_samples >= self.out_of:
             return X, y
         rng = np.random.RandomState(self.random_state)
-        share = self.n_samples / len(y)
+        share = self.n_samples / self.out_of
         keep = []
         for label in np.unique(y):
             rows = np.flatnonzero(y == label)
@@ -84,12 +86,18 @@ class StratifiedBudget(BaseSampler):
         return X[keep], y[keep]
 
 
-def stratified_halving(grid_search, n_samples, factor):
-    """The default grid's candidates in a halving search over a stratified budget."""
+def stratified_halving(grid_search, y, factor):
+    """The default grid's candidates in a halving search over a stratified budget.
+
+    Round ``i`` keeps ``factor ** (i - last)`` of each training fold: 1/9,
+    1/3 and all of it with factor 3 and 21 candidates.
+    """
     n_candidates = len(ParameterGrid(grid_search.param_grid))
     n_rounds = 1 + math.floor(math.log(n_candidates, factor))
-    first = math.ceil(n_samples / factor ** (n_rounds - 1))  # the last round keeps everything
-    pipeline = Pipeline([("budget", StratifiedBudget(random_state=0))]
+    n_train = min(len(train) for train, _ in grid_search.cv.split(np.zeros(len(y)), y))
+    first = math.ceil(n_train / factor ** (n_rounds - 1))
+    pipeline = Pipeline([("budget", StratifiedBudget(out_of=first * factor ** (n_rounds - 1),
+                                                     random_state=0))]
                         + grid_search.estimator.steps)
     return HalvingGridSearchCV(
         pipeline, grid_search.param_grid, resource="budget__n_samples",
@@ -133,7 +141,7 @@ def main(argv=None):
         run("RidgeClassifier grid", ridge, data, reference)
     if "halving" in parts:
         for factor in (3, 4):
-            run(f"stratified halving, {factor}", stratified_halving(grid, len(y), factor), data,
+            run(f"stratified halving, {factor}", stratified_halving(grid, y, factor), data,
                 reference)
 
 

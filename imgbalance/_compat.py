@@ -31,6 +31,7 @@ upstream release that moves them breaks this file only.
 
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
+from sklearn import get_config
 from sklearn.base import _fit_context as fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in as check_feature_names_in
@@ -57,7 +58,11 @@ def validate_params(estimator):
 
     Raises scikit-learn's ``InvalidParameterError`` (a ``ValueError`` and a
     ``TypeError``) naming the parameter, the value and what is accepted.
+    Nothing is checked under ``sklearn.config_context(skip_parameter_validation=True)``
+    or for an estimator without scikit-learn's parameter validation.
     """
+    if get_config()["skip_parameter_validation"] or not hasattr(estimator, "_validate_params"):
+        return
     estimator._validate_params()
 
 

@@ -14,11 +14,12 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
     if importlib.util.find_spec("keras") is not None:  # installed: its backend failed
         backend = os.environ.get("KERAS_BACKEND")
+        chosen = (f"KERAS_BACKEND={backend!r}" if backend
+                  else "KERAS_BACKEND unset: that of ~/.keras/keras.json, else tensorflow")
         raise ImportError(
-            f"imgbalance.keras: Keras is installed but could not load its backend "
-            f"{backend or 'tensorflow (the default when KERAS_BACKEND is not set)'!r}: "
-            f"{exc}. Set KERAS_BACKEND to an installed backend ('torch' or 'jax') "
-            "before the first import of Keras."
+            "imgbalance.keras: Keras is installed but could not load its backend "
+            f"({chosen}): {exc}. Set KERAS_BACKEND to an installed backend ('torch', 'jax' or "
+            "'tensorflow') before the first import of Keras."
         ) from exc
     raise ImportError(
         "imgbalance.keras needs Keras 3: pip install keras (or imgbalance[keras]) and a "

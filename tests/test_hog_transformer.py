@@ -150,3 +150,6 @@ def test_too_small_channels_first_images_get_the_layout_hint():
     X = np.zeros((3, 1, 8, 8))  # one channel first: read as 1 row of 8 pixels
     with pytest.warns(UserWarning), pytest.raises(ValueError, match="looks channels-first"):
         HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2)).fit(X)
+    flat = X.reshape(3, -1)  # the same, flattened with image_shape: the rows' fix
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match=r"pass image_shape=\(8, 8, 1\)"):
+        HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2), image_shape=(1, 8, 8)).fit(flat)

@@ -116,3 +116,20 @@ def test_auto_scale_flags_0_255_pixels_in_a_wide_integer_dtype(dtype):
         ImageLayout().fit(X.astype(np.uint8))  # the fix it names
         ImageLayout(scale=1 / 255).fit(X)
         ImageLayout().fit(X.astype(np.uint16) * 256)  # 16-bit pixels that use the range
+        ImageLayout().fit(X.astype(np.int16) - 100)  # signed data: not 0-255 pixels
+
+
+def test_auto_scale_check_does_not_read_a_memory_map(tmp_path):
+    X = np.lib.format.open_memmap(tmp_path / "x.npy", mode="w+", dtype=np.int64, shape=(3, 4, 4))
+    X[:] = 7
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ImageLayout().fit(X)
+
+
+def test_balanced_batches_flag_0_255_pixels_in_int64():
+    from imgbalance.batches import BalancedBatches
+
+    X = np.random.default_rng(0).integers(0, 256, (6, 4, 4))  # int64
+    with pytest.warns(UserWarning, match="BalancedBatches: scale='auto' divides int64"):
+        BalancedBatches(X, np.r_[[0] * 4, [1] * 2], dtype="float32")

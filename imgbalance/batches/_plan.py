@@ -107,6 +107,20 @@ class EpochPlan:
         self.augmentation = augmentation
 
 
+def _failure_note(sampler, y, epoch):
+    """What a sampler's error inside BalancedBatches adds: the smallest class, and a fix."""
+    labels, counts = np.unique(y, return_counts=True)
+    smallest = labels.tolist()[int(counts.argmin())]
+    note = (f"Raised by {type(sampler).__name__} in BalancedBatches (epoch {epoch}); the "
+            f"smallest class, {smallest!r}, has {counts.min()} image(s).")
+    params = sampler.get_params()
+    adaptive = any(type(v).__name__ == "AdaptiveSMOTE" for v in [sampler, *params.values()])
+    if not adaptive and any(k.rpartition("__")[2] == "k_neighbors" for k in params):
+        note += (" SMOTE-like samplers need k_neighbors + 1 images of a class: "
+                 "imgbalance.sampling.AdaptiveSMOTE lowers k_neighbors to fit.")
+    return note
+
+
 def make_plan(mode, sampler, X, y, seed, epoch, *, shuffle=True):
     """Fit a seeded clone of ``sampler`` and return the shuffled :class:`EpochPlan`."""
     sampler = _seeded(sampler, seed, epoch)
@@ -128,14 +142,8 @@ def make_plan(mode, sampler, X, y, seed, epoch, *, shuffle=True):
             with _openmp_safe():
                 source, y_res = sampler.fit_resample(images, y)
         except (ValueError, TypeError) as exc:  # e.g. SMOTE's k_neighbors on a tiny class
-            labels, counts = np.unique(y, return_counts=True)
-            note = (f"Raised by {type(sampler).__name__} in BalancedBatches (epoch {epoch}); "
-                    f"the smallest class, {labels[counts.argmin()].item()!r}, has "
-                    f"{counts.min()} images.")
-            if any(key.rpartition("__")[2] == "k_neighbors" for key in sampler.get_params()):
-                note += (" SMOTE-like samplers need k_neighbors + 1 images of a class: "
-                         "imgbalance.sampling.AdaptiveSMOTE lowers k_neighbors to fit.")
-            exc.add_note(note)
+            if hasattr(exc, "add_note"):  # Python 3.11+
+                exc.add_note(_failure_note(sampler, y, epoch))
             raise
         rows, y = np.arange(len(y_res), dtype=np.intp), np.asarray(y_res)
     order = np.arange(len(rows))

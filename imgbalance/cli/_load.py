@@ -26,7 +26,7 @@ def load_data(args, log):
     above 1.  ``imbalance_ratio`` is None for a folder without the option.
     """
     folder_only = [option for option, value in (
-        ("--image-size", args.image_size), ("--color-mode", args.color_mode),
+        ("--image-size", args.image_size), ("--color-mode", args.color_mode not in (None, "grayscale")),
         ("--skip-unreadable", args.skip_unreadable)) if value]
     if args.data in ("digits", "fashion-mnist") and folder_only:
         raise CLIError(

@@ -69,9 +69,9 @@ class _AutoWeightedUnion(FeatureUnion):
     cells and blocks (``pixel_weight_``); the pixel columns of the output are
     multiplied by it.  A ``"pixels"`` entry of ``transformer_weights`` takes
     precedence (``pixel_weight_`` is then None and the union weighs them).
-    A branch set to ``"drop"`` (``set_params(hog="drop")``) leaves nothing to
-    balance: ``pixel_weight_`` is then None, or the given float when only HOG
-    is dropped.
+    A branch set to ``"drop"`` or ``"passthrough"`` (``set_params(hog="drop")``)
+    leaves nothing to balance: ``pixel_weight_`` is then None, or the given
+    float when only HOG is replaced.
     """
 
     def __init__(self, transformer_list, *, pixel_weight="auto", n_jobs=None,
@@ -84,13 +84,13 @@ class _AutoWeightedUnion(FeatureUnion):
 
     def _resolve(self):
         pixels, hog = self.named_transformers["pixels"], self.named_transformers["hog"]
-        if "pixels" in (self.transformer_weights or {}) or pixels == "drop":
+        if "pixels" in (self.transformer_weights or {}) or isinstance(pixels, str):
             self.pixel_weight_ = None
             return
         if self.pixel_weight != "auto":
             self.pixel_weight_ = float(self.pixel_weight)
             return
-        if hog == "drop":  # no HOG part to balance the pixels against
+        if isinstance(hog, str):  # "drop" or "passthrough": no HOG part to balance against
             self.pixel_weight_ = None
             return
         hog = hog.get_params()

@@ -183,7 +183,7 @@ class HOGTransformer(ImageInputMixin, TransformerMixin, BaseEstimator):
                     "image_shape=(height, width) for flattened images, or "
                     "X[np.newaxis] for a single image."
                 ) from None
-            hint = channels_first_hint(self.image_shape_)
+            hint = channels_first_hint(self.image_shape_, flattened=self.image_shape is not None)
             if hint is not None:
                 raise ValueError(f"{exc} {hint}") from None
             raise

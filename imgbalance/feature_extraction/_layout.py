@@ -65,7 +65,7 @@ def flag_far_off_scale(X, scale, out_dtype, *, owner):
     if divisor is None or X.dtype == np.uint8 or not isinstance(scale, str):
         return
     largest = X.max()
-    if largest <= divisor / 256:
+    if largest <= divisor / 256 and X.min() >= 0:
         warn_caller(
             f"{owner}: scale='auto' divides {X.dtype} images by {np.iinfo(X.dtype).max}, their "
             f"dtype's maximum, but their largest value is {largest}: the output would "
@@ -170,7 +170,8 @@ class ImageLayout(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                                         owner="ImageLayout")
         validate_images(self, X, reset=True, image_shape=self.image_shape,
                         ensure_all_finite=False)
-        flag_far_off_scale(np.asarray(X), self.scale, out_dtype, owner="ImageLayout")
+        flag_far_off_scale(X if isinstance(X, np.ndarray) else np.asarray(X), self.scale,
+                           out_dtype, owner="ImageLayout")
         return self
 
     def transform(self, X):

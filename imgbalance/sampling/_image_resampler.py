@@ -163,6 +163,9 @@ class ImageResampler(ImageInputMixin, BaseSampler):
             returns it.
         y_resampled : ndarray of shape (n_samples_new,)
             Labels of ``X_resampled``.
+        extra : object
+            Only when the inner sampler returns a third output (e.g.
+            resampled sample weights): that output, unchanged.
         """
         if self._table_reason(X) is None:
             return super().fit_resample(X, y, **params)
