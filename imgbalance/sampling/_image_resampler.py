@@ -167,6 +167,9 @@ class ImageResampler(ImageInputMixin, BaseSampler):
             Only when the inner sampler returns a third output (e.g.
             resampled sample weights): that output, unchanged.
         """
+        # imbalanced-learn's fit_resample skips the validation of nested
+        # estimators' parameters: the inner sampler's are checked here
+        validate_params(self._inner())
         if self._table_reason(X) is None:
             return super().fit_resample(X, y, **params)
         return self._fit_table("fit_resample", X, y, **params)
@@ -236,9 +239,6 @@ class ImageResampler(ImageInputMixin, BaseSampler):
 
     def _fit_resample(self, X, y, **params):
         self.sampler_ = clone(self._inner())
-        # imbalanced-learn's fit_resample skips the validation of nested
-        # estimators' parameters: the inner sampler's are checked here
-        validate_params(self.sampler_)
         flat = X.reshape(X.shape[0], -1)
         # A sampler that takes images itself learns the shape of the flattened
         # rows, when known (2-D X without image_shape: it warns about that
