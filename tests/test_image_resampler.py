@@ -469,3 +469,30 @@ def test_image_shape_refuses_tables_and_says_so_in_its_tags():
     tags = ImageResampler(SMOTE(), image_shape=(8, 8)).__sklearn_tags__().input_tags
     assert not tags.sparse and not tags.string
     assert ImageResampler(SMOTE()).__sklearn_tags__().input_tags.sparse
+
+
+def test_inner_validation_follows_scikit_learns_config_and_spares_duck_types():
+    import sklearn
+
+    from imgbalance import AugmentationOverSampler
+
+    with sklearn.config_context(skip_parameter_validation=True):  # the user's choice holds
+        X_res, _ = ImageResampler(AugmentationOverSampler(fill_mode="mirror")).fit_resample(
+            _IMAGES, _LABELS)
+    assert X_res.shape == (40, 8, 8)
+
+    class Duck:  # the methods the 'sampler' constraint asks for, no _validate_params
+        def fit_resample(self, X, y):
+            return X[:5], y[:5]
+
+        def get_params(self, deep=True):
+            return {}
+
+        def set_params(self, **params):
+            return self
+
+        def __sklearn_tags__(self):
+            return RandomOverSampler().__sklearn_tags__()
+
+    X_res, y_res = ImageResampler(Duck()).fit_resample(_IMAGES, _LABELS)
+    assert X_res.shape == (5, 8, 8) and len(y_res) == 5
