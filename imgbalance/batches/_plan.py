@@ -34,7 +34,8 @@ from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
-from ..sampling import AugmentationOverSampler, ImageResampler
+from ..sampling import AdaptiveSMOTE, AugmentationOverSampler, ImageResampler
+from ..sampling._smote import interpolates
 
 __all__ = ["EpochPlan", "batch_rng", "make_plan", "plan_mode"]
 
@@ -113,9 +114,8 @@ def _failure_note(sampler, y, epoch):
     smallest = labels.tolist()[int(counts.argmin())]
     note = (f"Raised by {type(sampler).__name__} in BalancedBatches (epoch {epoch}); the "
             f"smallest class, {smallest!r}, has {counts.min()} image(s).")
-    params = sampler.get_params()
-    adaptive = any(type(v).__name__ == "AdaptiveSMOTE" for v in [sampler, *params.values()])
-    if not adaptive and any(k.rpartition("__")[2] == "k_neighbors" for k in params):
+    adaptive = any(isinstance(v, AdaptiveSMOTE) for v in [sampler, *sampler.get_params().values()])
+    if interpolates(sampler) and not adaptive:
         note += (" SMOTE-like samplers need k_neighbors + 1 images of a class: "
                  "imgbalance.sampling.AdaptiveSMOTE lowers k_neighbors to fit.")
     return note

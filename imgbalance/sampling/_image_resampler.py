@@ -167,10 +167,11 @@ class ImageResampler(ImageInputMixin, BaseSampler):
             Only when the inner sampler returns a third output (e.g.
             resampled sample weights): that output, unchanged.
         """
-        # imbalanced-learn's fit_resample skips the validation of nested
-        # estimators' parameters: the inner sampler's are checked here
-        validate_params(self._inner())
         if self._table_reason(X) is None:
+            # imbalanced-learn's fit_resample skips the validation of nested
+            # estimators' parameters (on a table, the inner sampler's own
+            # fit_resample runs outside it and checks them itself)
+            validate_params(self._inner())
             return super().fit_resample(X, y, **params)
         return self._fit_table("fit_resample", X, y, **params)
 

@@ -7,7 +7,17 @@ from imblearn.over_sampling import SMOTE
 
 from .._warnings import warn_caller
 
-__all__ = ["AdaptiveSMOTE"]
+__all__ = ["AdaptiveSMOTE", "interpolates"]
+
+
+def interpolates(sampler):
+    """Whether ``sampler`` (or a sampler nested in it) interpolates between neighbours.
+
+    The SMOTE family says so by a ``k_neighbors`` parameter; such a sampler
+    needs ``k_neighbors + 1`` images of every class it over-samples.
+    """
+    return hasattr(sampler, "get_params") and any(
+        key.rpartition("__")[2] == "k_neighbors" for key in sampler.get_params())
 
 
 class AdaptiveSMOTE(SMOTE):

@@ -28,6 +28,7 @@ from sklearn.model_selection import (
 
 from .._compat import callback_kwargs
 from .._warnings import warn_caller
+from ..sampling._smote import interpolates
 from ._edges import GridEdgeWarning, edge_message, edges_of, grid_edges, score_key
 from ._strategies import describe_strategy
 
@@ -174,9 +175,7 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
     """
 
     def _interpolates(self):
-        return any(hasattr(c, "get_params") and any(
-            key.rpartition("__")[2] == "k_neighbors" for key in c.get_params())
-            for g in self._grids() for c in g.get("resample", []))
+        return any(interpolates(c) for g in self._grids() for c in g.get("resample", []))
 
     def fit(self, X, y=None, **params):
         if (self.min_resources not in ("exhaust", "smallest") or self.resource != "n_samples"
