@@ -7,9 +7,11 @@ Fashion-MNIST test set:
 ``--part baseline``
     today's default call,
     ``make_resampling_search(features="hog+pixels", n_jobs=..., random_state=0)``,
-    run on the code of issue 17's baseline commit ``2966f67``
-    (7 strategies x C in {0.003, 0.01, 0.03} x 3 folds), against the same
-    call on this checkout, on the 14,886-image long-tailed training set of
+    run on the code of issue 17's baseline commit ``2966f67`` (an exhaustive
+    grid: 7 strategies x C in {0.003, 0.01, 0.03} x 3 folds), against the same
+    call on this checkout (a halving search over the same candidates since
+    the default became ``search="halving"``; ``--search grid`` times the
+    exhaustive grid instead), on the 14,886-image long-tailed training set of
     the CLI and the README.  The baseline's package is extracted from git
     (``git archive 2966f67 imgbalance``) into a temporary directory; each
     side runs in its own Python process (two versions of one package cannot
@@ -27,7 +29,8 @@ Fashion-MNIST test set:
         sampler written with a per-image ``scipy.ndimage.affine_transform``
         loop inside an ``imblearn.FunctionSampler``, imbalanced-learn's
         samplers, scikit-learn's default ``LinearSVC()``, no cache;
-    (b) **imgbalance**: ``make_resampling_search(features="hog")`` with the
+    (b) **imgbalance**: ``make_resampling_search(features="hog")`` (its
+        default halving search over the same candidates) with the
         batched ``HOGTransformer``, ``AugmentationOverSampler``, its default
         classifier and ``memory=`` (a temporary cache directory); its
         ``"smote"`` is ``AdaptiveSMOTE``, the same as SMOTE here (no class is
@@ -41,7 +44,7 @@ Usage::
 
     python benchmarks/bench_search.py                      # both parts (about 18 minutes on 2 cores)
     python benchmarks/bench_search.py --part baseline      # 2966f67 vs this checkout
-    python benchmarks/bench_search.py --part baseline --search halving   # ... this checkout's halving search
+    python benchmarks/bench_search.py --part baseline --search grid   # ... this checkout's exhaustive grid
     python benchmarks/bench_search.py --part hand-built    # hand-built vs imgbalance
     python benchmarks/bench_search.py --part hand-built --quick   # n_max=1500, C in (0.1,)
     python benchmarks/bench_search.py --part hand-built --only imgbalance
@@ -190,7 +193,7 @@ from sklearn.metrics import balanced_accuracy_score
 import imgbalance
 from imgbalance import describe_strategy, make_resampling_search
 data = np.load(sys.argv[2])
-extra = {"search": sys.argv[5]} if sys.argv[5] != "grid" else {}
+extra = {"search": sys.argv[5]} if sys.argv[5] != "default" else {}
 search = make_resampling_search(features="hog+pixels", n_jobs=int(sys.argv[3]),
                                 random_state=int(sys.argv[4]), **extra)
 with warnings.catch_warnings():
@@ -221,7 +224,7 @@ def _baseline_package(tmp):
     return tmp
 
 
-def _run_side(package_root, data_path, n_jobs, seed, search="grid"):
+def _run_side(package_root, data_path, n_jobs, seed, search="default"):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     run = subprocess.run(
         [sys.executable, "-c", _SIDE, str(package_root), str(data_path), str(n_jobs), str(seed), search],
@@ -240,7 +243,7 @@ def baseline_part(args):
     X_test, y_test = load_fashion_mnist("test", download=False)
     print(f"== {BASELINE} vs this checkout: make_resampling_search(features='hog+pixels', "
           f"n_jobs={args.n_jobs}, random_state={args.seed}), defaults otherwise"
-          + (f"; this checkout with search={args.search!r}" if args.search != "grid" else ""))
+          + (f"; this checkout with search={args.search!r}" if args.search != "default" else ""))
     print(f"long-tailed Fashion-MNIST: {len(y)} training images, class counts "
           f"{np.bincount(y).tolist()}; test set {len(y_test)} images (balanced)\n")
     results = {}
@@ -249,7 +252,7 @@ def baseline_part(args):
         np.savez(data, X=X, y=y, X_test=X_test, y_test=y_test)
         sides = {BASELINE: _baseline_package(Path(tmp) / "baseline"), "this checkout": ROOT}
         for name, package_root in sides.items():
-            search = args.search if name == "this checkout" else "grid"
+            search = args.search if name == "this checkout" else "default"
             r = results[name] = _run_side(package_root, data, args.n_jobs, args.seed, search)
             if not Path(r["package"]).resolve().is_relative_to(Path(package_root).resolve()):
                 raise RuntimeError(f"{name}: imported {r['package']}, not the package under {package_root}")
@@ -321,8 +324,9 @@ def main(argv=None):
     parser.add_argument("--only", choices=("hand-built", "imgbalance"), default=None,
                         help="hand-built part: run one side only")
     parser.add_argument("--quick", action="store_true", help="hand-built part: n_max=1500 and C=0.1 only")
-    parser.add_argument("--search", choices=("grid", "halving"), default="grid",
-                        help="baseline part: the search of this checkout's side (the baseline's is its default grid)")
+    parser.add_argument("--search", choices=("default", "grid", "halving"), default="default",
+                        help="baseline part: the search of this checkout's side (default: its default, "
+                             "halving; the baseline's is always its default, the grid)")
     args = parser.parse_args(argv)
     if args.part in ("all", "baseline"):
         baseline_part(args)

@@ -17,7 +17,11 @@ Private names used, and where they live upstream (scikit-learn 1.9):
 * the ``callback_ctx`` keyword of ``BaseSearchCV._run_search`` and of its
   ``evaluate_candidates`` (scikit-learn 1.9 onwards; :func:`callback_kwargs`);
 * imbalanced-learn's ``BaseOverSampler._sampling_strategy_docstring``
-  (:data:`sampling_strategy_docstring`).
+  (:data:`sampling_strategy_docstring`);
+* ``sklearn.model_selection._search_successive_halving._SubsampleMetaSplitter``,
+  the splitter a halving round passes to ``evaluate_candidates`` (its
+  ``base_cv`` and ``fraction``; :data:`SubsampleMetaSplitter`), which
+  ``StrategyHalvingGridSearchCV`` replaces by a stratified one.
 
 One private hook is used elsewhere, because it is an override rather than a
 name to import: ``AdaptiveSMOTE._validate_estimator`` (imbalanced-learn's
@@ -33,6 +37,9 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
 from sklearn import get_config
 from sklearn.base import _fit_context as fit_context
+from sklearn.model_selection._search_successive_halving import (
+    _SubsampleMetaSplitter as SubsampleMetaSplitter,
+)
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in as check_feature_names_in
 
@@ -40,6 +47,7 @@ __all__ = [
     "HasMethods",
     "Interval",
     "StrOptions",
+    "SubsampleMetaSplitter",
     "callback_kwargs",
     "check_feature_names_in",
     "check_target_type",

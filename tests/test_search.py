@@ -280,7 +280,7 @@ def test_builder_compares_every_strategy(digits_lt):
     search = make_resampling_search(
         features=HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2)),
         param_grid={"clf__C": [0.1, 1.0]},
-        augmentation=AugmentationOverSampler(rotation_range=10),
+        augmentation=AugmentationOverSampler(rotation_range=10), search="grid",
     )
     assert isinstance(search, GridSearchCV)
     assert search.error_score == "raise"
@@ -418,7 +418,7 @@ def test_builder_routes_each_entry_to_the_strategies_that_take_it(digits_lt):
     search = make_resampling_search(
         ["none", "random_over", "smote", "easy_ensemble"],
         features=HOGTransformer(pixels_per_cell=(2, 2)),
-        param_grid={"clf__C": [0.1], "resample__k_neighbors": [3, 5]},
+        param_grid={"clf__C": [0.1], "resample__k_neighbors": [3, 5]}, search="grid",
     )
     grids = _by_strategy(search)
     assert grids["smote"]["resample__k_neighbors"] == [3, 5]
@@ -545,6 +545,7 @@ def test_hog_and_pixels_searches_and_routes_its_parameters(digits_lt):
         param_grid={"clf__C": [0.1], "features__hog__orientations": [6, 9],
                     "features__transformer_weights": [{"pixels": 0.5}, {"pixels": 1.0}],
                     "features__pixels__minmax__feature_range": [(0, 1)]},
+        search="grid",
     )
     assert all(g["features__hog__orientations"] == [6, 9]
                and g["features__pixels__minmax__feature_range"] == [(0, 1)]
@@ -571,6 +572,7 @@ def test_the_features_are_tuned_with_the_strategies(digits_lt):
     )
     search = make_resampling_search(
         ["none", "smote"], param_grid={"clf__C": [0.01], "features": [hog, hog_and_pixels]},
+        search="grid",
     ).fit(*digits_lt)
     params = search.cv_results_["params"]
     assert len(params) == 4
@@ -594,6 +596,7 @@ def test_a_grid_that_swaps_and_tunes_a_step_gives_each_candidate_its_own_entries
         ["none", "smote"],
         param_grid={"clf__C": [0.01], "features": [hog, union],
                     "features__orientations": [6, 9], "features__hog__orientations": [4]},
+        search="grid",
     )
     for grid in search.param_grid:  # every candidate has every entry it meets
         for key in grid:

@@ -193,7 +193,7 @@ def test_grid_edges_reads_any_scikit_learn_search(digits_lt):
 
 def test_verbose_prints_one_line_per_strategy_and_changes_nothing(digits_lt, capsys):
     X, y = digits_lt
-    kwargs = dict(features=HOG, param_grid={"clf__C": [0.01, 0.1, 1.0]})
+    kwargs = dict(features=HOG, param_grid={"clf__C": [0.01, 0.1, 1.0]}, search="grid")
     quiet = make_resampling_search(["none", "smote", "easy_ensemble"], **kwargs)
     _fit(quiet, X, y)
     assert capsys.readouterr().out == ""

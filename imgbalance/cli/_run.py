@@ -74,6 +74,7 @@ def _search_one(strategy, settings, args, X_train, y_train, X_test, y_test):
         [strategy], features=settings["features"], classifier=settings["classifier"],
         param_grid=settings["param_grid"], cv=args.cv, n_jobs=args.n_jobs,
         random_state=args.random_state, smote=SMOTE(k_neighbors=settings["smote_k"]),
+        search="grid",  # one strategy's few candidates, every one on whole folds
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -8,6 +8,7 @@ from sklearn.metrics import confusion_matrix
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.parallel import Parallel, delayed
 
+from .._warnings import warn_caller
 from ..search import describe_strategy
 from ._plotting import axes_grid
 
@@ -47,9 +48,10 @@ def _best_by_strategy(searches):
         n_splits = search.n_splits_
         folds = np.array([results[f"split{k}_test_{metric}"] for k in range(n_splits)], float).T
         usable = np.ones(len(mean), dtype=bool)
+        names = [describe_strategy(p) for p in results["params"]]
         if "iter" in results:  # successive halving: the last round saw the most data
             usable = np.asarray(results["iter"]) == np.max(results["iter"])
-        names = [describe_strategy(p) for p in results["params"]]
+            _warn_eliminated(names, usable)
         for name in dict.fromkeys(n for n, u in zip(names, usable) if u):
             candidates = [i for i, n in enumerate(names) if n == name and usable[i]]
             scores = np.where(np.isnan(mean[candidates]), -np.inf, mean[candidates])
@@ -57,6 +59,19 @@ def _best_by_strategy(searches):
             if name not in best or mean[i] > np.mean(best[name][2]):
                 best[name] = (search, i, folds[i])
     return best
+
+
+def _warn_eliminated(names, in_last_round):
+    """Warn that a halving search compared some strategies on whole folds only."""
+    dropped = [n for n in dict.fromkeys(names)
+               if n not in {m for m, last in zip(names, in_last_round) if last}]
+    if dropped:
+        warn_caller(
+            f"the halving search eliminated {dropped} before its last round: they are not "
+            f"shown (their early rounds fitted on smaller subsets). Fit the search with "
+            f"search='grid' (make_resampling_search) to compare every strategy.",
+            UserWarning,
+        )
 
 
 def _is_best_estimator(search, index):

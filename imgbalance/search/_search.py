@@ -4,7 +4,7 @@ import numbers
 
 from sklearn.model_selection import StratifiedKFold
 
-from ._defaults import DEFAULT_C_GRID
+from ._defaults import DEFAULT_C_GRID, HALVING_FACTOR
 from ._grid import check_param_grid, route_grids
 from ._networks import check_image_strategies, is_image_mode
 from ._pipeline import base_pipeline, check_random_state_int, resolve_parts, with_image_shape
@@ -56,7 +56,8 @@ def _search_object(search, pipeline, grids, *, cv, n_iter, random_state, search_
     if search == "randomized":
         kwargs.update(n_iter=n_iter, random_state=random_state)
     elif search == "halving":
-        kwargs.update(random_state=random_state)
+        kwargs.update(random_state=random_state, return_train_score=False,
+                      factor=HALVING_FACTOR)
     if search_params is not None:
         if not isinstance(search_params, dict):
             raise TypeError(
@@ -77,7 +78,7 @@ def make_resampling_search(
     image_shape=None,
     cv=3,
     scoring="balanced_accuracy",
-    search="grid",
+    search="halving",
     n_iter=10,
     memory=None,
     n_jobs=None,

@@ -7,11 +7,11 @@ Each is the scikit-learn search of the same name with three additions:
   with all its candidates and folds in parallel; the results are the same);
 * after ``fit``, a :class:`GridEdgeWarning` for each numeric entry of
   ``best_params_`` at an end of its grid (see :func:`grid_edges`);
-* the halving search starts large enough for SMOTE-like samplers (see
-  :func:`interpolation_floor`).
+* the halving search fits each round on a stratified share of every
+  training fold and scores it on the whole validation folds (see
+  :class:`StrategyHalvingGridSearchCV`).
 """
 
-import math
 import numbers
 import time
 from itertools import groupby
@@ -23,14 +23,14 @@ from sklearn.model_selection import (
     HalvingGridSearchCV,
     ParameterGrid,
     RandomizedSearchCV,
-    check_cv,
 )
+from sklearn.base import is_classifier
 
-from .._compat import callback_kwargs
+from .._compat import SubsampleMetaSplitter, callback_kwargs
 from .._warnings import warn_caller
-from ..sampling._smote import interpolates
 from ._edges import GridEdgeWarning, edge_message, edges_of, grid_edges, score_key
 from ._strategies import describe_strategy
+from ._subsample import StratifiedTrainSubsample
 
 __all__ = ["StrategyGridSearchCV", "StrategyHalvingGridSearchCV", "StrategyRandomizedSearchCV"]
 
@@ -148,53 +148,54 @@ class StrategyRandomizedSearchCV(_ProgressMixin, RandomizedSearchCV):
     """:class:`~sklearn.model_selection.RandomizedSearchCV` with progress per strategy."""
 
 
-def interpolation_floor(y, cv, n_samples, groups=None):
-    """The smallest ``min_resources`` at which a rare class is unlikely to be alone.
+def _min_per_class(estimator, grids):
+    """Images every class keeps in a halving round: 6, or ``k_neighbors + 1`` if larger.
 
-    A halving round fits on a random subset of each training fold; SMOTE
-    cannot interpolate a class of which the subset holds exactly one image.
-    This returns the number of samples at which the rarest class of every
-    training fold is expected ten times in the subset (so that it has one
-    image only with a probability below about 5e-4), at most ``n_samples``.
+    Six lets SMOTE's default five neighbours exist in every class; a
+    sampler with more neighbours, in the estimator or in a grid value,
+    raises the floor to its need.
     """
-    floor = 0
-    for train, _ in cv.split(np.zeros((n_samples, 1)), y, groups):
-        counts = np.unique(np.asarray(y)[train], return_counts=True)[1]
-        floor = max(floor, math.ceil(10 * n_samples / counts.min()) + 1)
-    return min(floor, n_samples)
+    objects = [estimator] + [v for grid in grids for values in grid.values()
+                             if not hasattr(values, "rvs") for v in values]
+    needs = [5] + [value for obj in objects if hasattr(obj, "get_params")
+                   for key, value in obj.get_params().items()
+                   if key.rpartition("__")[2] == "k_neighbors"
+                   and isinstance(value, numbers.Integral)]
+    return 1 + max(needs)
 
 
 class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
-    """:class:`~sklearn.model_selection.HalvingGridSearchCV` for resampling strategies.
+    """:class:`~sklearn.model_selection.HalvingGridSearchCV` whose rounds keep every class.
 
-    With ``min_resources`` left at ``"exhaust"`` or ``"smallest"`` and a
-    candidate whose ``resample`` step interpolates between neighbours
-    (``k_neighbors``), the first round starts at no fewer samples than
-    :func:`interpolation_floor` (the parameter itself is left unchanged:
-    ``min_resources_`` says what was used).
+    With ``resource="n_samples"`` (the default) and a classifier, a round
+    with ``n_resources`` r fits each candidate on a stratified random subset
+    of each training fold, where scikit-learn draws a plain random one:
+
+    * every class keeps the share ``r / n_samples`` of its images in the
+      fold, and at least ``min(its count, 6)`` (``k_neighbors + 1`` if a
+      sampler of the grid needs more), so the rare classes, and SMOTE's
+      neighbours, are in every round; with an int ``random_state`` the
+      subsets of successive rounds are nested;
+    * the validation folds are whole in every round (scikit-learn shrinks
+      them with the training folds), so every score is on the same images;
+    * a round whose next one would need more samples than ``X`` has (the
+      last round of ``min_resources="exhaust"``) fits on the whole training
+      folds: its scores are those :class:`GridSearchCV` gives the same
+      candidates.
+
+    Otherwise it is scikit-learn's search, with the progress lines and the
+    grid-edge warning of this module.
     """
 
-    def _interpolates(self):
-        return any(interpolates(c) for g in self._grids() for c in g.get("resample", []))
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        stratify = self.resource == "n_samples" and is_classifier(self.estimator)
+        min_per_class = _min_per_class(self.estimator, self._grids())
 
-    def fit(self, X, y=None, **params):
-        if (self.min_resources not in ("exhaust", "smallest") or self.resource != "n_samples"
-                or not self._interpolates()):
-            return super().fit(X, y, **params)
-        n_samples = len(X)
-        if isinstance(self.max_resources, numbers.Integral):
-            n_samples = min(n_samples, self.max_resources)
-        groups = params.get("groups")
-        cv = check_cv(self.cv, y, classifier=True)
-        smallest = 2 * cv.get_n_splits(X, y, groups) * len(np.unique(y))  # sklearn's "smallest"
-        floor = min(max(interpolation_floor(y, cv, len(X), groups), smallest), n_samples)
-        n_candidates = sum(math.prod(len(v) for v in g.values()) for g in self._grids())
-        n_rounds = 1 + math.floor(math.log(n_candidates, self.factor))
-        if self.min_resources == "exhaust" and n_samples // self.factor ** (n_rounds - 1) >= floor:
-            return super().fit(X, y, **params)
-        chosen = self.min_resources
-        self.min_resources = floor
-        try:
-            return super().fit(X, y, **params)
-        finally:
-            self.min_resources = chosen
+        def stratified(candidate_params, cv=None, more_results=None, **kwargs):
+            if stratify and isinstance(cv, SubsampleMetaSplitter):
+                share = 1.0 if cv.fraction * self.factor > 1 else cv.fraction
+                cv = StratifiedTrainSubsample(cv.base_cv, share, min_per_class,
+                                              self.random_state)
+            return evaluate_candidates(candidate_params, cv, more_results, **kwargs)
+
+        return super()._run_search(stratified, **callback_kwargs(callback_ctx))

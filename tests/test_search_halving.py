@@ -1,0 +1,177 @@
+"""The halving search: stratified training subsets, whole validation folds, a whole last round.
+
+Checked against scikit-learn: the last round of ``min_resources="exhaust"``
+gives the candidates it evaluates the scores ``GridSearchCV`` gives them,
+fold by fold, and what each round fits and scores on is recorded by the
+classifier itself.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from imblearn.over_sampling import SMOTE
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import load_digits
+from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, KFold, StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from imgbalance import make_resampling_search
+from imgbalance.datasets import make_long_tailed
+from imgbalance.search import make_strategy_pipeline
+from imgbalance.search._searchcv import StrategyHalvingGridSearchCV
+from imgbalance.search._subsample import StratifiedTrainSubsample, stratified_subset
+
+
+@pytest.fixture(scope="module")
+def long_tail():
+    digits = load_digits()
+    # 180 images of the commonest class down to 9 of the rarest
+    return make_long_tailed(digits.data, digits.target, imbalance_ratio=20, random_state=0)
+
+
+class Recorder(ClassifierMixin, BaseEstimator):
+    """Predicts the majority class; records the class counts it fits on and the rows it scores."""
+
+    fits = []
+    scored = []
+
+    def __init__(self, C=1.0, budget=1):
+        self.C = C
+        self.budget = budget
+
+    def fit(self, X, y):
+        self.classes_, counts = np.unique(y, return_counts=True)
+        Recorder.fits.append(dict(zip(self.classes_.tolist(), counts.tolist())))
+        self.majority_ = self.classes_[np.argmax(counts)]
+        return self
+
+    def predict(self, X):
+        Recorder.scored.append(len(X))
+        return np.full(len(X), self.majority_)
+
+
+@pytest.mark.parametrize("share", [0.05, 0.25, 0.5, 0.99])
+def test_stratified_subset_keeps_each_class_its_share_and_the_floor(share):
+    labels = np.repeat(["a", "b", "c", "d"], [400, 60, 7, 3])
+    np.random.RandomState(0).shuffle(labels)
+    kept = stratified_subset(labels, share, 6, np.random.RandomState(1))
+    assert np.all(np.diff(kept) > 0)  # sorted, no repeats
+    got = {c: int(np.sum(labels[kept] == c)) for c in "abcd"}
+    for c, count in zip("abcd", (400, 60, 7, 3)):
+        assert got[c] == max(min(count, 6), round(share * count))
+
+
+def test_stratified_subsets_are_nested_and_whole_at_share_one():
+    labels = np.random.RandomState(0).randint(0, 5, size=300)
+    small = stratified_subset(labels, 0.1, 2, np.random.RandomState(3))
+    large = stratified_subset(labels, 0.4, 2, np.random.RandomState(3))
+    assert set(small) < set(large)
+    np.testing.assert_array_equal(stratified_subset(labels, 1.0, 2, None), np.arange(300))
+
+
+def test_splitter_cuts_training_folds_and_keeps_validation_folds(long_tail):
+    X, y = long_tail
+    base = StratifiedKFold(3, shuffle=True, random_state=0)
+    cut = StratifiedTrainSubsample(base, 0.25, 6, random_state=0)
+    assert cut.get_n_splits(X, y) == 3
+    for (train, test), (sub, same_test) in zip(base.split(X, y), cut.split(X, y)):
+        np.testing.assert_array_equal(test, same_test)
+        assert set(sub) <= set(train)
+        assert np.bincount(y[sub], minlength=10).min() >= min(6, np.bincount(y[train]).min())
+    again = [sub for sub, _ in cut.split(X, y)]  # an int seed: the same subsets every call
+    assert all(np.array_equal(a, b) for a, b in zip(again, [s for s, _ in cut.split(X, y)]))
+
+
+def _search(cls, **kwargs):
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    return cls(Recorder(), {"C": [1, 2, 3, 4, 5, 6, 7, 8, 9]}, cv=cv, factor=3,
+               random_state=0, return_train_score=False, **kwargs)
+
+
+def test_every_round_keeps_every_class_and_scores_whole_validation_folds(long_tail):
+    X, y = long_tail
+    Recorder.fits.clear()
+    Recorder.scored.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # C at an edge
+        search = _search(StrategyHalvingGridSearchCV).fit(X, y)
+    assert search.n_candidates_ == [9, 3, 1] and len(search.n_resources_) == 3
+    fold_sizes = {len(test) for _, test in search.cv.split(X, y)}
+    assert set(Recorder.scored[:-1]) <= fold_sizes  # the last predict is not a score
+    rounds = np.repeat([0, 1, 2], [27, 9, 3])
+    fitted = Recorder.fits[:39]
+    assert all(len(counts) == 10 for counts in fitted)  # every class in every round
+    sizes = np.array([sum(c.values()) for c in fitted])
+    n_train = np.array([len(train) for train, _ in search.cv.split(X, y)] * 13)
+    assert np.all(sizes[rounds == 2] == n_train[rounds == 2])  # the last round: whole folds
+    assert np.all(sizes[rounds == 0] < n_train[rounds == 0] / 5)
+    # scikit-learn's shrinks the validation folds and loses classes
+    Recorder.fits.clear()
+    Recorder.scored.clear()
+    _search(HalvingGridSearchCV).fit(X, y)
+    assert min(Recorder.scored) < min(fold_sizes) / 5
+    assert min(len(c) for c in Recorder.fits) < 10
+
+
+def test_last_round_scores_are_the_grid_searchs(long_tail):
+    X, y = long_tail
+    pipe = make_strategy_pipeline("smote", features="pixels", image_shape=(8, 8),
+                                  classifier=LinearSVC(random_state=0))
+    grid = {"clf__C": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]}
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        halving = StrategyHalvingGridSearchCV(pipe, grid, cv=cv, factor=3, random_state=0).fit(X, y)
+        exhaustive = GridSearchCV(pipe, grid, cv=cv).fit(X, y)
+    last = np.flatnonzero(halving.cv_results_["iter"] == halving.n_iterations_ - 1)
+    for i in last:
+        j = exhaustive.cv_results_["params"].index(halving.cv_results_["params"][i])
+        for k in range(3):
+            key = f"split{k}_test_score"
+            assert halving.cv_results_[key][i] == exhaustive.cv_results_[key][j]
+    assert len(last) == 1 and halving.best_params_ == halving.cv_results_["params"][last[0]]
+
+
+def test_the_floor_follows_the_grids_neighbours():
+    digits = load_digits()
+    X, y = make_long_tailed(digits.data, digits.target, imbalance_ratio=10, random_state=0)
+    assert np.bincount(y).min() == 17  # 11 or more in a training fold: enough for 8 neighbours
+    pipe = make_strategy_pipeline("smote", features="pixels", image_shape=(8, 8),
+                                  smote=SMOTE(k_neighbors=8, random_state=0))
+    grid = {"clf__C": [0.01, 0.1, 1.0, 10.0]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = StrategyHalvingGridSearchCV(pipe, grid, cv=3, factor=2, random_state=0,
+                                             min_resources=40).fit(X, y)
+        assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+        # scikit-learn's random subsets leave SMOTE too few neighbours in the first round
+        plain = HalvingGridSearchCV(pipe, grid, cv=3, factor=2, random_state=0,
+                                    min_resources=40, error_score=np.nan)
+        with pytest.raises(ValueError, match="fits failed"):
+            plain.fit(X, y)
+
+
+def test_other_resources_and_regressors_are_scikit_learns(long_tail):
+    X, y = long_tail
+    kwargs = dict(cv=KFold(3, shuffle=True, random_state=0), factor=3, random_state=0,
+                  return_train_score=False)
+    ours = StrategyHalvingGridSearchCV(Recorder(), {"C": [1, 2, 3, 4]}, resource="budget",
+                                       max_resources=9, **kwargs).fit(X, y)
+    theirs = HalvingGridSearchCV(Recorder(), {"C": [1, 2, 3, 4]}, resource="budget",
+                                 max_resources=9, **kwargs).fit(X, y)
+    assert ours.n_resources_ == theirs.n_resources_
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+
+
+def test_the_builders_halving_search(long_tail):
+    X, y = long_tail
+    search = make_resampling_search(["class_weight", "smote"], features="pixels", image_shape=(8, 8),
+                                    search="halving", param_grid={"clf__C": [0.01, 0.1, 1.0]})
+    assert search.return_train_score is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    assert "mean_train_score" not in search.cv_results_
