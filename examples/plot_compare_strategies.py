@@ -42,14 +42,18 @@ print("test: ", X_test.shape, "class counts", np.bincount(y_test).tolist())
 # ------------------------------
 # :data:`~imgbalance.STRATEGIES` lists the strategies the search knows.  HOG
 # cells of 2x2 pixels suit 8x8 images; the classifier is the default
-# ``LinearSVC`` and the grid tunes its ``C``.  ``n_jobs=2`` evaluates
-# candidates and folds in parallel.
+# ``LinearSVC`` and the grid tunes its ``C``.  ``search="grid"`` evaluates
+# every candidate on whole folds, so that every strategy can be compared
+# below (the default, a halving search, drops the weaker candidates after
+# a round on part of each fold); ``n_jobs=2`` evaluates candidates and folds
+# in parallel.
 from imgbalance import STRATEGIES, HOGTransformer, describe_strategy, make_resampling_search
 
 print("strategies:", STRATEGIES)
 search = make_resampling_search(
     features=HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2)),
     param_grid={"clf__C": [0.1, 1.0]},
+    search="grid",
     n_jobs=2,
 )
 search.fit(X_train, y_train)

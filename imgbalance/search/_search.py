@@ -203,20 +203,31 @@ def make_resampling_search(
         seeded with ``random_state``.
     scoring : str or callable, default="balanced_accuracy"
         The score to maximise.
-    search : {"grid", "randomized", "halving"}, default="grid"
-        :class:`~sklearn.model_selection.GridSearchCV`,
-        :class:`~sklearn.model_selection.RandomizedSearchCV` (``n_iter``
-        candidates; ``param_grid`` values may then be scipy.stats
-        distributions) or
-        :class:`~sklearn.model_selection.HalvingGridSearchCV` (subclasses
-        adding the progress lines and the grid-edge warning).  The first
-        rounds of a halving search fit on random subsets of each training
-        fold; when a ``resample`` candidate interpolates (``k_neighbors``)
-        and ``min_resources`` is left at its default, the first round
-        starts at no fewer samples than those at which the rarest class of
-        every training fold is expected ten times (at most all of them;
-        ``min_resources_`` says what was used), so that SMOTE rarely meets
-        a class with one image.
+    search : {"halving", "grid", "randomized"}, default="halving"
+        ``"halving"``: successive halving (a subclass of
+        :class:`~sklearn.model_selection.HalvingGridSearchCV`, ``factor=4``,
+        ``return_train_score=False``): every candidate is first fitted on a
+        stratified share of each training fold, and each round keeps the best
+        quarter of the candidates for a share four times larger; the last
+        round fits the remaining ones on the whole training folds.  Every
+        class keeps its share of a fold and at least six images (SMOTE's
+        neighbours), and every round scores on the whole validation folds,
+        so the last round's scores are those of the exhaustive grid for the
+        same candidates.  With the 21 default candidates: 1/16 of each fold,
+        then 6 candidates on 1/4, then 2 on whole folds.  What it does not
+        compute is the whole-fold score of the candidates it dropped: on
+        long-tailed Fashion-MNIST it picked the grid's candidate on three
+        splits, in a third of the grid's time
+        (``benchmarks/bench_search.py``); a candidate that only wins with
+        all the data can be dropped early.  ``"grid"``:
+        :class:`~sklearn.model_selection.GridSearchCV`, every candidate on
+        every whole fold (what comparing strategies side by side, as
+        :class:`~imgbalance.display.StrategyComparisonDisplay` does, needs).
+        ``"randomized"``: :class:`~sklearn.model_selection.RandomizedSearchCV`
+        (``n_iter`` candidates; ``param_grid`` values may then be
+        scipy.stats distributions).  Each is a subclass that adds the
+        progress lines and the grid-edge warning; ``search_params`` passes
+        other settings (``{"factor": 3}``, ``{"min_resources": 500}``).
     n_iter : int, default=10
         Number of candidates of the randomized search.
     memory : str or joblib.Memory, default=None
@@ -232,9 +243,11 @@ def make_resampling_search(
     verbose : int, default=0
         With 1 or more, a line per strategy as its candidates finish: its
         best cross-validated score, that candidate's parameters and the time
-        since ``fit`` began (a grid search then evaluates the strategies one
-        after the other; ``cv_results_`` is the same).  Also passed to the
-        scikit-learn search, which prints its own lines.
+        since ``fit`` began.  A halving search prints them after each round
+        (headed by the round's candidates and samples), for the strategies
+        still in it; a grid search evaluates the strategies one after the
+        other to print them (``cv_results_`` is the same).  Also passed to
+        the scikit-learn search, which prints its own lines.
     refit, error_score
         Passed to the search.  ``error_score="raise"`` makes a strategy that
         cannot run on the data (e.g. SMOTE on a class with a single image
@@ -242,14 +255,15 @@ def make_resampling_search(
     search_params : dict, default=None
         Further keyword arguments of the search class, e.g.
         ``{"min_resources": 500, "factor": 3}`` for ``search="halving"`` or
-        ``{"return_train_score": True}``.
+        ``{"return_train_score": True}``; they override the builder's.
 
     Returns
     -------
-    search : GridSearchCV, RandomizedSearchCV or HalvingGridSearchCV
+    search : HalvingGridSearchCV, GridSearchCV or RandomizedSearchCV
         Unfitted; a subclass of the scikit-learn search of that name
-        (``StrategyGridSearchCV``, ...) that adds the progress lines of
-        ``verbose`` and the grid-edge warning, nothing else.  After ``fit``, :func:`describe_strategy` names the
+        (``StrategyHalvingGridSearchCV``, ...) that adds the progress lines
+        of ``verbose`` and the grid-edge warning (and, for halving, the
+        stratified rounds above).  After ``fit``, :func:`describe_strategy` names the
         strategy of any entry of ``cv_results_["params"]``, and a
         :class:`~imgbalance.search.GridEdgeWarning` has said which numeric
         entries of ``best_params_`` lie at an end of their grid (see

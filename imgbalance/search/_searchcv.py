@@ -83,7 +83,11 @@ class _ProgressMixin:
                   else np.full(len(params), np.nan))  # a callable refit: no score ranks them
         seconds = time.perf_counter() - self._progress_clock
         if more_results:
-            print(f"[{label}] {n_new} candidates on {more_results['n_resources'][0]} samples")
+            share = getattr(self, "_round_share", None)
+            where = (f"{more_results['n_resources'][0]} samples" if share is None
+                     else "the whole training folds" if share == 1
+                     else f"{share:.1%} of each training fold (stratified)")
+            print(f"[{label}] {n_new} candidates on {where}")
         order = list(dict.fromkeys(map(_strategy_of, params)))
         total = len(self._strategy_names())
         for name in order:
@@ -173,9 +177,9 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
 
     * every class keeps the share ``r / n_samples`` of its images in the
       fold, and at least ``min(its count, 6)`` (``k_neighbors + 1`` if a
-      sampler of the grid needs more), so the rare classes, and SMOTE's
-      neighbours, are in every round; with an int ``random_state`` the
-      subsets of successive rounds are nested;
+      sampler of the estimator or of the grid needs more), so the rare
+      classes, and SMOTE's neighbours, are in every round; with an int
+      ``random_state`` the subsets of successive rounds are nested;
     * the validation folds are whole in every round (scikit-learn shrinks
       them with the training folds), so every score is on the same images;
     * a round whose next one would need more samples than ``X`` has (the
@@ -196,6 +200,7 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
                 share = 1.0 if cv.fraction * self.factor > 1 else cv.fraction
                 cv = StratifiedTrainSubsample(cv.base_cv, share, min_per_class,
                                               self.random_state)
+                self._round_share = share  # for the progress line
             return evaluate_candidates(candidate_params, cv, more_results, **kwargs)
 
         return super()._run_search(stratified, **callback_kwargs(callback_ctx))
