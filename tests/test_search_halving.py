@@ -175,3 +175,18 @@ def test_the_builders_halving_search(long_tail):
         search.fit(X, y)
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert "mean_train_score" not in search.cv_results_
+
+
+def test_the_same_seed_gives_the_same_search_whatever_n_jobs(long_tail):
+    X, y = long_tail
+    runs = []
+    for n_jobs in (1, 2):
+        search = make_resampling_search(["none", "smote", "random_over"], features="pixels",
+                                        image_shape=(8, 8), param_grid={"clf__C": [0.01, 0.1]},
+                                        n_jobs=n_jobs, random_state=3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            runs.append(search.fit(X, y).cv_results_)
+    assert list(map(repr, runs[0]["params"])) == list(map(repr, runs[1]["params"]))
+    for key in ("iter", "n_resources", "split0_test_score", "split2_test_score"):
+        np.testing.assert_array_equal(runs[0][key], runs[1][key])
