@@ -295,9 +295,12 @@ def hand_built_part(args):
             search.fit(X, y)
             seconds = time.perf_counter() - start
         test_ba = balanced_accuracy_score(y_test, search.predict(X_test))
+        results = search.cv_results_
+        last = (np.asarray(results["iter"]) == np.max(results["iter"]) if "iter" in results
+                else np.ones(len(results["params"]), bool))  # halving: its last round only
         ranking = sorted(
-            zip(search.cv_results_["mean_test_score"], map(describe, search.cv_results_["params"]),
-                (p.get("clf__C", p.get("clf__estimator__C")) for p in search.cv_results_["params"])),
+            ((m, describe(p), p.get("clf__C", p.get("clf__estimator__C")))
+             for m, p, keep in zip(results["mean_test_score"], results["params"], last) if keep),
             key=lambda t: -t[0],
         )
         results[name] = dict(seconds=seconds, best=describe(search.best_params_), test_ba=test_ba)

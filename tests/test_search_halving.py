@@ -99,7 +99,7 @@ def test_every_round_keeps_every_class_and_scores_whole_validation_folds(long_ta
         search = _search(StrategyHalvingGridSearchCV).fit(X, y)
     assert search.n_candidates_ == [9, 3, 1] and len(search.n_resources_) == 3
     fold_sizes = {len(test) for _, test in search.cv.split(X, y)}
-    assert set(Recorder.scored[:-1]) <= fold_sizes  # the last predict is not a score
+    assert set(Recorder.scored) <= fold_sizes
     rounds = np.repeat([0, 1, 2], [27, 9, 3])
     fitted = Recorder.fits[:39]
     assert all(len(counts) == 10 for counts in fitted)  # every class in every round
@@ -107,6 +107,8 @@ def test_every_round_keeps_every_class_and_scores_whole_validation_folds(long_ta
     n_train = np.array([len(train) for train, _ in search.cv.split(X, y)] * 13)
     assert np.all(sizes[rounds == 2] == n_train[rounds == 2])  # the last round: whole folds
     assert np.all(sizes[rounds == 0] < n_train[rounds == 0] / 5)
+    share = search.n_resources_[1] / len(y)  # round 2: its share, not whole folds
+    assert np.all(np.abs(sizes[rounds == 1] - share * n_train[rounds == 1]) <= 10 * 6)
     # scikit-learn's shrinks the validation folds and loses classes
     Recorder.fits.clear()
     Recorder.scored.clear()
@@ -139,8 +141,8 @@ def test_the_floor_follows_the_grids_neighbours():
     X, y = make_long_tailed(digits.data, digits.target, imbalance_ratio=10, random_state=0)
     assert np.bincount(y).min() == 17  # 11 or more in a training fold: enough for 8 neighbours
     pipe = make_strategy_pipeline("smote", features="pixels", image_shape=(8, 8),
-                                  smote=SMOTE(k_neighbors=8, random_state=0))
-    grid = {"clf__C": [0.01, 0.1, 1.0, 10.0]}
+                                  smote=SMOTE(random_state=0))
+    grid = {"clf__C": [0.01, 0.1], "resample__k_neighbors": [5, 8]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         search = StrategyHalvingGridSearchCV(pipe, grid, cv=3, factor=2, random_state=0,
@@ -190,3 +192,62 @@ def test_the_same_seed_gives_the_same_search_whatever_n_jobs(long_tail):
     assert list(map(repr, runs[0]["params"])) == list(map(repr, runs[1]["params"]))
     for key in ("iter", "n_resources", "split0_test_score", "split2_test_score"):
         np.testing.assert_array_equal(runs[0][key], runs[1][key])
+
+
+def test_a_sampler_in_the_estimator_or_a_grid_value_raises_the_floor():
+    from imgbalance.search._searchcv import _min_per_class
+
+    pipe = make_strategy_pipeline("smote", features="pixels", smote=SMOTE(k_neighbors=9))
+    assert _min_per_class(pipe, [{"clf__C": [1.0]}]) == 10
+    plain = make_strategy_pipeline("none", features="pixels")
+    assert _min_per_class(plain, [{"resample": [SMOTE(k_neighbors=7), "passthrough"]}]) == 8
+    assert _min_per_class(plain, [{"clf__C": [1.0]}]) == 6
+
+
+def test_max_resources_caps_the_last_round(long_tail):
+    X, y = long_tail
+    Recorder.fits.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = _search(StrategyHalvingGridSearchCV, max_resources=541).fit(X, y)
+    assert search.n_resources_ == [60, 180, 540]  # 540: exhaust's rounding of 541
+    n_train = [len(train) for train, _ in search.cv.split(X, y)]
+    last = [sum(c.values()) for c in Recorder.fits[-4:-1]]  # before the refit
+    for fitted, whole in zip(last, n_train):  # 541 of 602 samples: 90 % of each fold
+        assert abs(fitted - 541 / len(y) * whole) <= 10
+
+
+def test_labels_that_are_strings_and_grouped_folds(long_tail):
+    X, y = long_tail
+    names = np.array(list("abcdefghij"))[y]
+    groups = np.arange(len(y)) % 6
+    from sklearn.model_selection import GroupKFold
+
+    Recorder.fits.clear()
+    search = StrategyHalvingGridSearchCV(Recorder(), {"C": [1, 2, 3, 4]}, cv=GroupKFold(3),
+                                         factor=2, random_state=np.random.RandomState(0),
+                                         return_train_score=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, names, groups=groups)
+    assert all(len(counts) == 10 for counts in Recorder.fits)
+
+
+def test_a_regressor_is_scikit_learns(long_tail):
+    from sklearn.linear_model import Ridge
+
+    X, y = long_tail
+    kwargs = dict(cv=KFold(3, shuffle=True, random_state=0), factor=2, random_state=0,
+                  return_train_score=False)
+    grid = {"alpha": [0.1, 1.0, 10.0, 100.0]}
+    ours = StrategyHalvingGridSearchCV(Ridge(), grid, **kwargs).fit(X, y.astype(float))
+    theirs = HalvingGridSearchCV(Ridge(), grid, **kwargs).fit(X, y.astype(float))
+    np.testing.assert_array_equal(ours.cv_results_["mean_test_score"],
+                                  theirs.cv_results_["mean_test_score"])
+
+
+def test_the_builders_default_is_this_halving_search():
+    search = make_resampling_search()
+    assert isinstance(search, StrategyHalvingGridSearchCV)
+    assert (search.factor, search.return_train_score, search.random_state) == (4, False, 0)
+    assert make_resampling_search(search_params={"factor": 3}).factor == 3

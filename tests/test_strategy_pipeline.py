@@ -218,18 +218,15 @@ def test_verbose_prints_one_line_per_strategy_and_changes_nothing(digits_lt, cap
 def test_verbose_other_searches(digits_lt, capsys, kind):
     X, y = digits_lt
     search = make_resampling_search(["none", "random_under"], features=HOG, search=kind, n_iter=4,
-                                    param_grid={"clf__C": [0.01, 0.1, 1.0]}, verbose=1,
-                                    search_params={"min_resources": 200, "factor": 2}
-                                    if kind == "halving" else None)
+                                    param_grid={"clf__C": [0.01, 0.1, 1.0]}, verbose=1)
     _fit(search, X, y)
     out = capsys.readouterr().out
     assert re.search(r"\[\d/2\] none +cv 0\.\d{3}", out)
     assert re.search(r"\[\d/2\] random_under +cv 0\.\d{3}", out)
     if kind == "halving":
-        share = 200 / len(y)
+        share = search.n_resources_[0] / len(y)  # a quarter, then whole folds
         assert f"[round 1] 6 candidates on {share:.1%} of each training fold (stratified)" in out
-        # 400 samples is the last round that fits in the data: whole folds
-        assert "[round 2] 3 candidates on the whole training folds" in out
+        assert "[round 2] 2 candidates on the whole training folds" in out
 
 
 # --- tuning with optuna (the user guide's recipe) ------------------------------

@@ -62,7 +62,7 @@ def _best_by_strategy(searches):
 
 
 def _warn_eliminated(names, in_last_round):
-    """Warn that a halving search compared some strategies on whole folds only."""
+    """Warn about strategies that a halving search dropped before its last round."""
     dropped = [n for n in dict.fromkeys(names)
                if n not in {m for m, last in zip(names, in_last_round) if last}]
     if dropped:

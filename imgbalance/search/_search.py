@@ -208,18 +208,21 @@ def make_resampling_search(
         :class:`~sklearn.model_selection.HalvingGridSearchCV`, ``factor=4``,
         ``return_train_score=False``): every candidate is first fitted on a
         stratified share of each training fold, and each round keeps the best
-        quarter of the candidates for a share four times larger; the last
-        round fits the remaining ones on the whole training folds.  Every
-        class keeps its share of a fold and at least six images (SMOTE's
-        neighbours), and every round scores on the whole validation folds,
-        so the last round's scores are those of the exhaustive grid for the
-        same candidates.  With the 21 default candidates: 1/16 of each fold,
+        quarter of the candidates for a share four times larger; with the
+        default ``min_resources`` and ``max_resources`` the last round fits
+        the remaining ones on the whole training folds.  Every class keeps
+        its share of a fold and at least six images (SMOTE's neighbours), and
+        every round scores on the whole validation folds, so the last round's
+        scores are those of the exhaustive grid for the same candidates.
+        With the 21 default candidates on enough images (a sixteenth of
+        them at least ``2 * n_splits * n_classes``): 1/16 of each fold,
         then 6 candidates on 1/4, then 2 on whole folds.  What it does not
-        compute is the whole-fold score of the candidates it dropped: on
-        long-tailed Fashion-MNIST it picked the grid's candidate on three
-        splits, in a third of the grid's time
-        (``benchmarks/bench_search.py``); a candidate that only wins with
-        all the data can be dropped early.  ``"grid"``:
+        compute is the whole-fold score of the candidates it dropped, so a
+        candidate that only wins with all the data can be dropped early.
+        On long-tailed Fashion-MNIST it made the grid's pick in 107 s where
+        commit 2966f67's grid took 262 s (``benchmarks/bench_search.py``),
+        and the grid's pick on three long-tailed splits
+        (``benchmarks/halving_vs_grid.py``).  ``"grid"``:
         :class:`~sklearn.model_selection.GridSearchCV`, every candidate on
         every whole fold (what comparing strategies side by side, as
         :class:`~imgbalance.display.StrategyComparisonDisplay` does, needs).

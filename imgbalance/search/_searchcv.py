@@ -25,6 +25,7 @@ from sklearn.model_selection import (
     RandomizedSearchCV,
 )
 from sklearn.base import is_classifier
+from sklearn.utils.multiclass import type_of_target
 
 from .._compat import SubsampleMetaSplitter, callback_kwargs
 from .._warnings import warn_caller
@@ -156,22 +157,41 @@ def _min_per_class(estimator, grids):
     """Images every class keeps in a halving round: 6, or ``k_neighbors + 1`` if larger.
 
     Six lets SMOTE's default five neighbours exist in every class; a
-    sampler with more neighbours, in the estimator or in a grid value,
-    raises the floor to its need.
+    sampler with more neighbours (in the estimator, a grid value, or a
+    ``..._k_neighbors`` grid entry) raises the floor to its need.
     """
-    objects = [estimator] + [v for grid in grids for values in grid.values()
-                             if not hasattr(values, "rvs") for v in values]
-    needs = [5] + [value for obj in objects if hasattr(obj, "get_params")
-                   for key, value in obj.get_params().items()
-                   if key.rpartition("__")[2] == "k_neighbors"
-                   and isinstance(value, numbers.Integral)]
+    def neighbours(key, value):
+        return key.rpartition("__")[2] == "k_neighbors" and isinstance(value, numbers.Integral)
+
+    needs = [5]
+    for grid in grids:
+        for key, values in grid.items():
+            if hasattr(values, "rvs"):
+                continue
+            needs += [v for v in values if neighbours(key, v)]
+            needs += [v for obj in values if hasattr(obj, "get_params")
+                      for k, v in obj.get_params().items() if neighbours(k, v)]
+    needs += [v for k, v in estimator.get_params().items() if neighbours(k, v)]
     return 1 + max(needs)
+
+
+def _share_of_round(n_resources, itr, search):
+    """The share of each training fold a halving round fits on.
+
+    ``n_resources / n_samples``, except for the round that reaches
+    ``max_resources_`` up to the rounding of ``min_resources="exhaust"``
+    (less than ``factor ** round`` samples short): that one fits on
+    ``max_resources_ / n_samples`` of each fold, the whole folds by default.
+    """
+    if search.max_resources_ - n_resources < search.factor ** itr:
+        return search.max_resources_ / search._n_rows
+    return n_resources / search._n_rows
 
 
 class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
     """:class:`~sklearn.model_selection.HalvingGridSearchCV` whose rounds keep every class.
 
-    With ``resource="n_samples"`` (the default) and a classifier, a round
+    With ``resource="n_samples"`` (the default) and class labels, a round
     with ``n_resources`` r fits each candidate on a stratified random subset
     of each training fold, where scikit-learn draws a plain random one:
 
@@ -182,22 +202,35 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
       ``random_state`` the subsets of successive rounds are nested;
     * the validation folds are whole in every round (scikit-learn shrinks
       them with the training folds), so every score is on the same images;
-    * a round whose next one would need more samples than ``X`` has (the
-      last round of ``min_resources="exhaust"``) fits on the whole training
-      folds: its scores are those :class:`GridSearchCV` gives the same
-      candidates.
+    * the round that reaches ``max_resources_`` (the last round of
+      ``min_resources="exhaust"``, the default, which falls short of it by
+      less than ``factor ** round`` samples) fits on the share
+      ``max_resources_ / n_samples`` of each fold: with ``max_resources``
+      left at ``"auto"``, the whole training folds, so that its scores are
+      those :class:`GridSearchCV` gives the same candidates.
+      ``n_resources_`` and ``cv_results_["n_resources"]`` still say r.
 
-    Otherwise it is scikit-learn's search, with the progress lines and the
-    grid-edge warning of this module.
+    A smaller ``min_resources`` may end the search before any round reaches
+    ``max_resources_`` (scikit-learn stops when fewer than ``factor``
+    candidates remain).  Otherwise it is scikit-learn's search, with the
+    progress lines and the grid-edge warning of this module.
     """
 
+    def fit(self, X, y=None, **params):
+        self._labels = y is not None and type_of_target(y) in ("binary", "multiclass")
+        self._n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
+        return super().fit(X, y, **params)
+
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
-        stratify = self.resource == "n_samples" and is_classifier(self.estimator)
+        stratify = (self.resource == "n_samples" and is_classifier(self.estimator)
+                    and getattr(self, "_labels", False))
         min_per_class = _min_per_class(self.estimator, self._grids())
+        self._round_share = None
 
         def stratified(candidate_params, cv=None, more_results=None, **kwargs):
             if stratify and isinstance(cv, SubsampleMetaSplitter):
-                share = 1.0 if cv.fraction * self.factor > 1 else cv.fraction
+                share = _share_of_round(more_results["n_resources"][0], more_results["iter"][0],
+                                        self)
                 cv = StratifiedTrainSubsample(cv.base_cv, share, min_per_class,
                                               self.random_state)
                 self._round_share = share  # for the progress line
