@@ -4,9 +4,11 @@
 * :mod:`._grid` -- routing ``param_grid`` entries to strategies, with hints;
 * :mod:`._pipeline` -- :func:`make_strategy_pipeline`, one strategy's pipeline;
 * :mod:`._search` -- :func:`make_resampling_search`, all of them in one search;
-* :mod:`._searchcv` -- the search classes (progress per strategy, grid edges);
+* :mod:`._searchcv` -- the search classes (progress per strategy, grid edges,
+  the halving search's stratified rounds);
+* :mod:`._subsample` -- stratified subsets of training folds, for those rounds;
 * :mod:`._edges` -- :func:`grid_edges` and :class:`GridEdgeWarning`;
-* :mod:`._defaults` -- features, classifier, C grid and augmentation defaults.
+* :mod:`._defaults` -- features, classifier, C grid, halving factor and augmentation defaults.
 """
 
 from ._defaults import DEFAULT_C_GRID, FEATURES, default_augmentation, default_classifier
