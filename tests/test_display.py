@@ -415,6 +415,21 @@ def test_strategy_comparison_halving_search_uses_last_round(pyplot, split):
     assert display.best_strategy == describe_strategy(search.best_params_)
 
 
+def test_a_grid_search_beside_a_halving_one_covers_what_halving_dropped(pyplot, split):
+    X_train, _, y_train, _ = split
+    kwargs = dict(features=HOG, param_grid={"clf__C": [0.001, 0.01, 0.1, 1.0]}, cv=2)
+    halving = make_resampling_search(
+        ["none", "class_weight", "random_over"], **kwargs,
+        search_params={"min_resources": 120, "factor": 2},
+    ).fit(X_train, y_train)
+    grid = make_resampling_search(["none", "class_weight", "random_over"], search="grid",
+                                  **kwargs).fit(X_train, y_train)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is left out: no warning
+        display = StrategyComparisonDisplay.from_search([halving, grid])
+    assert sorted(display.strategies) == ["class_weight", "none", "random_over"]
+
+
 def test_ax_placed_by_coordinates_is_refused(pyplot):
     fig = pyplot.figure()
     ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))

@@ -251,3 +251,38 @@ def test_the_builders_default_is_this_halving_search():
     assert isinstance(search, StrategyHalvingGridSearchCV)
     assert (search.factor, search.return_train_score, search.random_state) == (4, False, 0)
     assert make_resampling_search(search_params={"factor": 3}).factor == 3
+
+
+def test_too_few_samples_for_every_round_still_end_on_whole_folds(long_tail):
+    # 602 images, 10 classes: scikit-learn starts at 2 * 3 * 10 = 60 and can
+    # run 2 of the 3 rounds 21 candidates need: 60, 240 (a share of each fold)
+    X, y = long_tail
+    Recorder.fits.clear()
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    grid = {"C": list(range(21))}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = StrategyHalvingGridSearchCV(Recorder(), grid, cv=cv, factor=4, random_state=0,
+                                           return_train_score=False).fit(X, y)
+        theirs = HalvingGridSearchCV(Recorder(), grid, cv=cv, factor=4, random_state=0,
+                                     return_train_score=False).fit(X, y)
+    assert theirs.n_resources_ == [60, 240]
+    assert ours.n_resources_ == [150, 600] and ours.n_candidates_ == [21, 6]
+    n_train = [len(train) for train, _ in cv.split(X, y)]
+    last = [sum(c.values()) for c in Recorder.fits[63:63 + 18]][-3:]
+    assert last == n_train  # the last round: whole folds
+    # a min_resources of one's own is left as given
+    kept = StrategyHalvingGridSearchCV(Recorder(), grid, cv=cv, factor=4, random_state=0,
+                                       min_resources="smallest").fit(X, y)
+    assert kept.n_resources_ == [60, 240]
+
+
+def test_grid_edges_names_the_strategy_of_a_plain_pipeline(long_tail):
+    from imgbalance.search import grid_edges
+
+    X, y = long_tail
+    pipe = make_strategy_pipeline("smote", features="pixels", image_shape=(8, 8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = GridSearchCV(pipe, {"clf__C": [1e-6, 1e-5]}, cv=3).fit(X, y)
+    assert [(e.strategy, e.side) for e in grid_edges(search)] == [("smote", "high")]

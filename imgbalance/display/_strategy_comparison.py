@@ -36,7 +36,7 @@ def _score_name(search, metric):
 
 def _best_by_strategy(searches):
     """``{strategy: (search, candidate index, fold scores)}``, best candidate of each."""
-    best = {}
+    best, dropped = {}, []
     for search in searches:
         if not hasattr(search, "cv_results_"):
             raise ValueError(
@@ -51,25 +51,26 @@ def _best_by_strategy(searches):
         names = [describe_strategy(p) for p in results["params"]]
         if "iter" in results:  # successive halving: the last round saw the most data
             usable = np.asarray(results["iter"]) == np.max(results["iter"])
-            _warn_eliminated(names, usable)
-        for name in dict.fromkeys(n for n, u in zip(names, usable) if u):
+            dropped += [n for n in names if n not in {m for m, u in zip(names, usable) if u}]
+        for name in dict.fromkeys(names):  # the grid's order (a halving search's first round)
             candidates = [i for i, n in enumerate(names) if n == name and usable[i]]
+            if not candidates:
+                continue
             scores = np.where(np.isnan(mean[candidates]), -np.inf, mean[candidates])
             i = candidates[int(np.argmax(scores))]
             if name not in best or mean[i] > np.mean(best[name][2]):
                 best[name] = (search, i, folds[i])
+    _warn_eliminated([n for n in dict.fromkeys(dropped) if n not in best])
     return best
 
 
-def _warn_eliminated(names, in_last_round):
+def _warn_eliminated(dropped):
     """Warn about strategies that a halving search dropped before its last round."""
-    dropped = [n for n in dict.fromkeys(names)
-               if n not in {m for m, last in zip(names, in_last_round) if last}]
     if dropped:
         warn_caller(
             f"the halving search eliminated {dropped} before its last round: they are not "
-            f"shown (their early rounds fitted on smaller subsets). Fit the search with "
-            f"search='grid' (make_resampling_search) to compare every strategy.",
+            f"shown (only its last round is compared). Fit the search with search='grid' "
+            f"(make_resampling_search) to compare every strategy.",
             UserWarning,
         )
 

@@ -45,12 +45,28 @@ def _same(a, b):
         return False
 
 
-def edges_of(params, grids):
+#: The parameters that make a strategy (see :func:`describe_strategy`).
+STRATEGY_KEYS = ("augment", "resample", "clf", "clf__class_weight", "clf__estimator__class_weight")
+
+
+def strategy_of(params, estimator=None):
+    """:func:`describe_strategy` of ``params``, the ``estimator``'s own steps filling in.
+
+    A search over one strategy's pipeline (``make_strategy_pipeline("smote")``
+    tuned on ``clf__C`` alone) has its sampler in the estimator, not in
+    ``params``.
+    """
+    fixed = ({k: v for k, v in estimator.get_params().items() if k in STRATEGY_KEYS}
+             if hasattr(estimator, "get_params") else {})
+    return describe_strategy({**fixed, **params})
+
+
+def edges_of(params, grids, estimator=None):
     """The :class:`GridEdge` entries of the candidate ``params`` in ``grids``."""
     grid = next((g for g in grids if _holds(g, params)), None)
     if grid is None:
         return []
-    strategy = describe_strategy(params)
+    strategy = strategy_of(params, estimator)
     edges = []
     for key, values in grid.items():
         if hasattr(values, "rvs") or not all(map(_is_number, values)):
@@ -135,4 +151,4 @@ def grid_edges(search):
             return []
     grids = getattr(search, "param_grid", None) or search.param_distributions
     grids = [grids] if isinstance(grids, dict) else list(grids)
-    return edges_of(results["params"][best], grids)
+    return edges_of(results["params"][best], grids, getattr(search, "estimator", None))

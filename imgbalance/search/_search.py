@@ -216,7 +216,9 @@ def make_resampling_search(
         scores are those of the exhaustive grid for the same candidates.
         With the 21 default candidates on enough images (a sixteenth of
         them at least ``2 * n_splits * n_classes``): 1/16 of each fold,
-        then 6 candidates on 1/4, then 2 on whole folds.  What it does not
+        then 6 candidates on 1/4, then 2 on whole folds; on fewer images,
+        fewer rounds that still end on whole folds (1/4, then 6 candidates
+        on whole folds).  What it does not
         compute is the whole-fold score of the candidates it dropped, so a
         candidate that only wins with all the data can be dropped early.
         On long-tailed Fashion-MNIST it made the grid's pick in 107 s where

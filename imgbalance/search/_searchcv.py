@@ -12,6 +12,7 @@ Each is the scikit-learn search of the same name with three additions:
   :class:`StrategyHalvingGridSearchCV`).
 """
 
+import math
 import numbers
 import time
 from itertools import groupby
@@ -29,18 +30,22 @@ from sklearn.utils.multiclass import type_of_target
 
 from .._compat import SubsampleMetaSplitter, callback_kwargs
 from .._warnings import warn_caller
-from ._edges import GridEdgeWarning, edge_message, edges_of, grid_edges, score_key
+from ._edges import (
+    STRATEGY_KEYS,
+    GridEdgeWarning,
+    edge_message,
+    edges_of,
+    grid_edges,
+    score_key,
+)
 from ._strategies import describe_strategy
 from ._subsample import StratifiedTrainSubsample
 
 __all__ = ["StrategyGridSearchCV", "StrategyHalvingGridSearchCV", "StrategyRandomizedSearchCV"]
 
 
-_STRATEGY_KEYS = ("augment", "resample", "clf", "clf__class_weight", "clf__estimator__class_weight")
-
-
 def _strategy_of(params):
-    return describe_strategy({k: params[k] for k in _STRATEGY_KEYS if k in params})
+    return describe_strategy({k: params[k] for k in STRATEGY_KEYS if k in params})
 
 
 def _shown(value):
@@ -84,19 +89,22 @@ class _ProgressMixin:
                   else np.full(len(params), np.nan))  # a callable refit: no score ranks them
         seconds = time.perf_counter() - self._progress_clock
         if more_results:
-            share = getattr(self, "_round_share", None)
-            where = (f"{more_results['n_resources'][0]} samples" if share is None
+            share, r = getattr(self, "_round_share", None), more_results["n_resources"][0]
+            where = (f"{r} samples" if share is None and self.resource == "n_samples"
+                     else f"{self.resource}={r}" if share is None
                      else "the whole training folds" if share == 1
                      else f"{share:.1%} of each training fold (stratified)")
             print(f"[{label}] {n_new} candidates on {where}")
-        order = list(dict.fromkeys(map(_strategy_of, params)))
-        total = len(self._strategy_names())
+        known = self._strategy_names()
+        order = sorted(dict.fromkeys(map(_strategy_of, params)),
+                       key=lambda n: known.index(n) if n in known else len(known))
+        total = len(known)
         for name in order:
             mine = [i for i, p in enumerate(params) if _strategy_of(p) == name]
             best = max(mine, key=lambda i: (np.nan_to_num(scores[i], nan=-np.inf), -i))
             shown = "  ".join(f"{k}={_shown(v)}" for k, v in params[best].items()
                               if not hasattr(v, "get_params") and k not in ("augment", "resample"))
-            edges = edges_of(params[best], self._grids()) if len(mine) > 1 else []
+            edges = edges_of(params[best], self._grids(), self.estimator) if len(mine) > 1 else []
             note = "".join(f"  [{e.parameter} at the {e.side} edge]" for e in edges)
             where = self._strategy_names().index(name) + 1 if name in self._strategy_names() else "?"
             print(f"[{where}/{total}] {name:<14} cv {scores[best]:.3f}  {shown}  "
@@ -106,7 +114,7 @@ class _ProgressMixin:
         names = []
         for grid in self._grids():
             steps = {k: list(v) for k, v in grid.items()
-                     if k in _STRATEGY_KEYS and not hasattr(v, "rvs")}
+                     if k in STRATEGY_KEYS and not hasattr(v, "rvs")}
             names += [_strategy_of(p) for p in ParameterGrid(steps)]
         return list(dict.fromkeys(names))
 
@@ -210,9 +218,14 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
       those :class:`GridSearchCV` gives the same candidates.
       ``n_resources_`` and ``cv_results_["n_resources"]`` still say r.
 
-    A smaller ``min_resources`` may end the search before any round reaches
-    ``max_resources_`` (scikit-learn stops when fewer than ``factor``
-    candidates remain).  Otherwise it is scikit-learn's search, with the
+    With ``min_resources="exhaust"`` and too few samples for every round
+    scikit-learn would plan (it starts from ``2 * n_splits * n_classes``
+    samples and then ends on a share of each fold), the first round starts
+    on a larger share, so that the last one still reaches
+    ``max_resources_``: fewer rounds, more candidates in the last.  A
+    ``min_resources`` of your own may end the search before any round
+    reaches ``max_resources_`` (scikit-learn stops when fewer than
+    ``factor`` candidates remain).  Otherwise it is scikit-learn's search, with the
     progress lines and the grid-edge warning of this module.
     """
 
@@ -226,6 +239,8 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
                     and getattr(self, "_labels", False))
         min_per_class = _min_per_class(self.estimator, self._grids())
         self._round_share = None
+        if stratify and self.min_resources == "exhaust":
+            self._end_on_max_resources()
 
         def stratified(candidate_params, cv=None, more_results=None, **kwargs):
             if stratify and isinstance(cv, SubsampleMetaSplitter):
@@ -237,3 +252,18 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
             return evaluate_candidates(candidate_params, cv, more_results, **kwargs)
 
         return super()._run_search(stratified, **callback_kwargs(callback_ctx))
+
+    def _end_on_max_resources(self):
+        """Start late enough for the last round to reach ``max_resources_``.
+
+        When the data are too few for every round scikit-learn plans from
+        its smallest ``min_resources_`` (``2 * n_splits * n_classes``), its
+        ``"exhaust"`` search ends on a share of each fold; here it starts on
+        a larger share instead, and runs the rounds that fit.
+        """
+        n_candidates = len(ParameterGrid(self.param_grid))
+        n_required = 1 + math.floor(math.log(n_candidates, self.factor))
+        n_possible = 1 + math.floor(math.log(self.max_resources_ // self.min_resources_,
+                                             self.factor))
+        if n_possible < n_required:
+            self.min_resources_ = self.max_resources_ // self.factor ** (n_possible - 1)
