@@ -221,8 +221,9 @@ def make_resampling_search(
         on whole folds).  What it does not
         compute is the whole-fold score of the candidates it dropped, so a
         candidate that only wins with all the data can be dropped early.
-        On long-tailed Fashion-MNIST it made the grid's pick in 107 s where
-        commit 2966f67's grid took 262 s (``benchmarks/bench_search.py``),
+        On long-tailed Fashion-MNIST it made the grid's pick in 106-107 s
+        where commit 2966f67's grid took 262-284 s
+        (``benchmarks/bench_search.py``, two runs),
         and the grid's pick on three long-tailed splits
         (``benchmarks/halving_vs_grid.py``).  ``"grid"``:
         :class:`~sklearn.model_selection.GridSearchCV`, every candidate on
