@@ -51,7 +51,8 @@ def _best_by_strategy(searches):
         names = [describe_strategy(p) for p in results["params"]]
         if "iter" in results:  # successive halving: the last round saw the most data
             usable = np.asarray(results["iter"]) == np.max(results["iter"])
-            dropped += [n for n in names if n not in {m for m, u in zip(names, usable) if u}]
+            last_round = {n for n, u in zip(names, usable) if u}
+            dropped += [n for n in names if n not in last_round]
         for name in dict.fromkeys(names):  # the grid's order (a halving search's first round)
             candidates = [i for i, n in enumerate(names) if n == name and usable[i]]
             if not candidates:

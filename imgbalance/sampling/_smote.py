@@ -7,17 +7,22 @@ from imblearn.over_sampling import SMOTE
 
 from .._warnings import warn_caller
 
-__all__ = ["AdaptiveSMOTE", "interpolates"]
+__all__ = ["AdaptiveSMOTE", "interpolates", "is_neighbours_parameter"]
+
+
+def is_neighbours_parameter(key):
+    """Whether the parameter ``key`` (``k_neighbors``, ``resample__k_neighbors``) counts neighbours.
+
+    The SMOTE family says it interpolates by a ``k_neighbors`` parameter; such
+    a sampler needs ``k_neighbors + 1`` images of every class it over-samples.
+    """
+    return key.rpartition("__")[2] == "k_neighbors"
 
 
 def interpolates(sampler):
-    """Whether ``sampler`` (or a sampler nested in it) interpolates between neighbours.
-
-    The SMOTE family says so by a ``k_neighbors`` parameter; such a sampler
-    needs ``k_neighbors + 1`` images of every class it over-samples.
-    """
+    """Whether ``sampler`` (or a sampler nested in it) interpolates between neighbours."""
     return hasattr(sampler, "get_params") and any(
-        key.rpartition("__")[2] == "k_neighbors" for key in sampler.get_params())
+        map(is_neighbours_parameter, sampler.get_params()))
 
 
 class AdaptiveSMOTE(SMOTE):

@@ -30,6 +30,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from .._compat import SubsampleMetaSplitter, callback_kwargs
 from .._warnings import warn_caller
+from ..sampling._smote import is_neighbours_parameter
 from ._edges import (
     STRATEGY_KEYS,
     GridEdgeWarning,
@@ -90,11 +91,11 @@ class _ProgressMixin:
         seconds = time.perf_counter() - self._progress_clock
         if more_results:
             share, r = getattr(self, "_round_share", None), more_results["n_resources"][0]
-            where = (f"{r} samples" if share is None and self.resource == "n_samples"
-                     else f"{self.resource}={r}" if share is None
-                     else "the whole training folds" if share == 1
-                     else f"{share:.1%} of each training fold (stratified)")
-            print(f"[{label}] {n_new} candidates on {where}")
+            on = (f"{r} samples" if share is None and self.resource == "n_samples"
+                  else f"{self.resource}={r}" if share is None
+                  else "the whole training folds" if share == 1
+                  else f"{share:.1%} of each training fold (stratified)")
+            print(f"[{label}] {n_new} candidates on {on}")
         known = self._strategy_names()
         order = sorted(dict.fromkeys(map(_strategy_of, params)),
                        key=lambda n: known.index(n) if n in known else len(known))
@@ -106,7 +107,7 @@ class _ProgressMixin:
                               if not hasattr(v, "get_params") and k not in ("augment", "resample"))
             edges = edges_of(params[best], self._grids(), self.estimator) if len(mine) > 1 else []
             note = "".join(f"  [{e.parameter} at the {e.side} edge]" for e in edges)
-            where = self._strategy_names().index(name) + 1 if name in self._strategy_names() else "?"
+            where = known.index(name) + 1 if name in known else "?"
             print(f"[{where}/{total}] {name:<14} cv {scores[best]:.3f}  {shown}  "
                   f"({seconds:.1f} s){note}", flush=True)
 
@@ -169,7 +170,7 @@ def _min_per_class(estimator, grids):
     ``..._k_neighbors`` grid entry) raises the floor to its need.
     """
     def neighbours(key, value):
-        return key.rpartition("__")[2] == "k_neighbors" and isinstance(value, numbers.Integral)
+        return is_neighbours_parameter(key) and isinstance(value, numbers.Integral)
 
     needs = [5]
     for grid in grids:
