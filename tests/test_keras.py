@@ -150,4 +150,7 @@ def test_with_workers_keras_carries_prefetched_batches_over():
     epochs = [e for e, _ in trained]
     assert set(epochs) == {0, 1, 2, 3}  # epoch 0's prefetched batches are trained
     carried = epochs.count(0)
-    assert 0 < carried <= 4 + 2 and epochs.count(3) == n_batches - carried  # the tail is lost
+    # how many batches each later run hands over depends on thread timing (a
+    # CI run carried 5 in, then trained 47 batches of epochs 1-2 and 20 of 3): only the
+    # bound on the first carry-over and the lost tail are fixed
+    assert 0 < carried <= 4 + 2 and epochs.count(3) < n_batches  # the tail is lost
