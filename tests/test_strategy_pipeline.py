@@ -278,3 +278,51 @@ def test_optuna_search_cv_recipe(digits_lt):
         search.fit(X, y)
     assert search.best_score_ > 0.8
     assert set(search.best_params_) == {"clf__C", "resample__k_neighbors"}
+
+
+def _progress_lines(out):
+    return [line for line in out.splitlines() if re.match(r"\[\d+/\d+\] ", line)]
+
+
+def test_verbose_edge_note_not_shown_on_a_tie(digits_lt, capsys):
+    # max_iter far above what the fits need: both values give the same fit,
+    # so the strategy's choice says nothing about a direction (as grid_edges)
+    X, y = digits_lt
+    search = make_resampling_search(["none"], features=HOG, search="grid", verbose=1,
+                                    param_grid={"clf__C": [0.1], "clf__max_iter": [5000, 6000]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GridEdgeWarning)
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert scores[0] == scores[1]
+    assert grid_edges(search) == []
+    (line,) = _progress_lines(capsys.readouterr().out)
+    assert "edge]" not in line
+
+
+def test_verbose_edge_note_of_a_halving_rounds_lone_survivor(digits_lt, capsys):
+    # a later round may hold one candidate of a strategy: it was chosen over
+    # the others in earlier rounds, so its edge is still noted
+    X, y = digits_lt
+    grid = [0.001, 0.01, 0.1, 1.0]
+    search = make_resampling_search(["none", "random_under"], features=HOG, verbose=1,
+                                    param_grid={"clf__C": grid})
+    _fit(search, X, y)
+    out = capsys.readouterr().out
+    last_round = out.split(f"[round {search.n_iterations_}]")[1]
+    lines = _progress_lines(last_round)
+    results = search.cv_results_
+    last = [p for p, i in zip(results["params"], results["iter"]) if i == search.n_iterations_ - 1]
+    checked = 0
+    for line in lines:
+        name = line.split()[1]
+        mine = [p for p in last if describe_strategy(p) == name]
+        if len(mine) != 1:
+            continue
+        C = mine[0]["clf__C"]
+        side = "low" if C == min(grid) else "high" if C == max(grid) else None
+        assert ("[clf__C at the" in line) == (side is not None), line
+        if side:
+            assert f"[clf__C at the {side} edge]" in line
+        checked += 1
+    assert checked  # some strategy had a lone candidate in the last round
