@@ -34,7 +34,7 @@ def main():
         ("hog", HOGTransformer(pixels_per_cell=(4, 4), cells_per_block=(2, 2))),
         ("resample", SMOTE(random_state=0)),
         ("clf", EasyEnsembleClassifier(
-            estimator=LinearSVC(C=0.01, dual=True, tol=1e-3, max_iter=300),
+            estimator=LinearSVC(C=0.01, dual=True, tol=0.1, max_iter=300),
             n_estimators=4, n_jobs=2, random_state=0)),
     ], verbose=True)
     start = time.perf_counter()

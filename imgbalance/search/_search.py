@@ -151,7 +151,7 @@ def make_resampling_search(
         of the net (``iterator_train__shuffle=True``, ``train_split=None``)
         or refused (``"easy_ensemble"``).
     classifier : classifier, default=None
-        None means ``LinearSVC(dual=True, tol=1e-3, max_iter=300)`` (not
+        None means ``LinearSVC(dual=True, tol=0.1, max_iter=300)`` (not
         allowed with ``features="images"``).  Strategy ``"class_weight"``
         needs a ``class_weight`` parameter, or a skorch net whose criterion
         takes a ``weight`` (set per training fold).
