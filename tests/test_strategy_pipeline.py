@@ -324,5 +324,18 @@ def test_verbose_edge_note_of_a_halving_rounds_lone_survivor(digits_lt, capsys):
         assert ("[clf__C at the" in line) == (side is not None), line
         if side:
             assert f"[clf__C at the {side} edge]" in line
-        checked += 1
-    assert checked  # some strategy had a lone candidate in the last round
+            checked += 1
+    assert checked  # some strategy's lone candidate of the last round was at an edge
+
+
+def test_verbose_edge_note_not_shown_without_a_score(digits_lt, capsys):
+    # several metrics and a callable refit: no score ranks a strategy's candidates
+    X, y = digits_lt
+    search = make_resampling_search(["none"], features=HOG, search="grid", verbose=1,
+                                    param_grid={"clf__C": [1e-5, 1e-4]},
+                                    scoring={"ba": "balanced_accuracy", "acc": "accuracy"},
+                                    refit=lambda cv: 0)
+    search.fit(X, y)
+    assert search.best_index_ == 0
+    (line,) = _progress_lines(capsys.readouterr().out)
+    assert "cv nan" in line and "edge]" not in line

@@ -122,8 +122,8 @@ def grid_edges(search):
         is the smallest (``side="low"``) or the largest (``"high"``) of
         them; ``strategy`` is :func:`describe_strategy` of the candidate.
         Empty when several candidates tie for the best score (the choice
-        then says nothing about a direction) and for entries drawn from a
-        distribution.
+        then says nothing about a direction), when the best has no score
+        (NaN), and for entries drawn from a distribution.
 
     Examples
     --------
@@ -147,8 +147,8 @@ def grid_edges(search):
         scores = np.asarray(results[key])
         same_round = (np.asarray(results["iter"]) == results["iter"][best]
                       if "iter" in results else np.ones(len(scores), bool))
-        if np.count_nonzero(same_round & (scores == scores[best])) > 1:
-            return []
+        if np.isnan(scores[best]) or np.count_nonzero(same_round & (scores == scores[best])) > 1:
+            return []  # no score, or a tie: the choice says nothing about a direction
     grids = getattr(search, "param_grid", None) or search.param_distributions
     grids = [grids] if isinstance(grids, dict) else list(grids)
     return edges_of(results["params"][best], grids, getattr(search, "estimator", None))

@@ -105,23 +105,27 @@ class _ProgressMixin:
             best = max(mine, key=lambda i: (np.nan_to_num(scores[i], nan=-np.inf), -i))
             shown = "  ".join(f"{k}={_shown(v)}" for k, v in params[best].items()
                               if not hasattr(v, "get_params") and k not in ("augment", "resample"))
-            edges = self._round_edges(params, scores, mine, best, halving=bool(more_results))
+            later = bool(more_results) and more_results.get("iter", [0])[0] > 0
+            edges = self._round_edges(params, scores, mine, best, halving_round=later)
             note = "".join(f"  [{e.parameter} at the {e.side} edge]" for e in edges)
             where = known.index(name) + 1 if name in known else "?"
             print(f"[{where}/{total}] {name:<14} cv {scores[best]:.3f}  {shown}  "
                   f"({seconds:.1f} s){note}", flush=True)
 
-    def _round_edges(self, params, scores, mine, best, *, halving):
+    def _round_edges(self, params, scores, mine, best, *, halving_round):
         """The grid edges of a strategy's best candidate ``best`` among ``mine``.
 
-        As :func:`grid_edges` says them for the search's best: none when
+        The rules of :func:`grid_edges`, per strategy: none when the best
+        has no score (a callable ``refit`` ranks the candidates) or when
         another candidate of the strategy ties with it (the choice then says
-        nothing about a direction), nor for the only candidate of a strategy
-        in a grid or randomized search (nothing chose it); a later halving
-        round's only candidate of a strategy was chosen in earlier rounds.
+        nothing about a direction).  A strategy's only candidate of a grid
+        or randomized search gets none (nothing chose it among others); one
+        in a later halving round does, as earlier rounds chose it.
         """
+        if not np.isfinite(scores[best]):
+            return []
         tied = sum(scores[i] == scores[best] for i in mine) > 1
-        if tied or (len(mine) == 1 and not halving):
+        if tied or (len(mine) == 1 and not halving_round):
             return []
         return edges_of(params[best], self._grids(), self.estimator)
 
