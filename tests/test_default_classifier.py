@@ -47,7 +47,7 @@ def test_same_predictions_as_a_tight_solve_on_over_sampled_fashion_mnist(fashion
     agree = np.mean(loose.predict(F_val) == tight.predict(F_val))
     assert agree >= 0.99, agree  # 0.995 at C=0.03 (2 of 383 images), 1.0 below
     scores = [balanced_accuracy_score(y_val, m.predict(F_val)) for m in (loose, tight)]
-    assert abs(scores[0] - scores[1]) <= 0.005, scores
+    assert abs(scores[0] - scores[1]) <= 0.02, scores  # one image of a rare class moves it ~0.017
 
 
 def test_the_search_makes_the_pick_of_a_tight_solve(digits_images):

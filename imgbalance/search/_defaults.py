@@ -33,18 +33,21 @@ def default_classifier(random_state=None):
     The dual coordinate-descent solver of liblinear converges in a few passes
     on normalised HOG descriptors at the small C values that score best on
     them, faster there than the primal solver.  ``tol=0.1`` is liblinear's
-    own default for this solver (it stops when no dual variable violates its
-    optimality condition by more than 0.1, in units of the margin);
+    own default for this solver (it stops when the projected gradients of the
+    dual variables spread by less than 0.1, in units of the margin);
     scikit-learn's ``1e-4`` is one default for all of ``LinearSVC``'s
     solvers.  On a training fold of long-tailed Fashion-MNIST (HOG beside the
     pixels, about 40,000 over-sampled rows), the validation predictions
     agree with ``tol=1e-3``'s on 99.96-99.98 % of the images for C in
-    0.003-0.03, and the default search makes the same pick, 1.25x faster
-    (``benchmarks/probe_search_stack.py``, ``search_costs.py --part
+    0.003-0.03, and the default search makes the same pick, 1.14-1.25x
+    faster (``benchmarks/probe_search_stack.py``, ``search_costs.py --part
     solvers``).  ``max_iter=300`` bounds the time of fits at large C, which
     converge slowly (and scored lower in ``benchmarks/bench_search.py``);
     for a more exact optimum pass ``classifier=LinearSVC(dual=True,
     tol=1e-4, max_iter=...)`` to the builders.
+
+    .. versionchanged:: 0.1
+       ``tol=0.1`` (was ``1e-3`` during development, to commit 66f8d46).
 
     Parameters
     ----------
