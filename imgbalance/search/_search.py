@@ -133,7 +133,7 @@ def make_resampling_search(
         HOG discards intensity, which the pixels bring back.  On
         long-tailed Fashion-MNIST the pair lifts the best
         strategy's test balanced accuracy from 0.855 to 0.870, and that
-        of a balanced training set of the same size from 0.874 to 0.891
+        of a balanced training set of the same size from 0.874 to 0.892
         (``benchmarks/results/compare_fashion_mnist_ir100_hog_pixels.txt``,
         ``balanced_reference.txt``).
         Its parameters are searchable as ``features__hog__pixels_per_cell``
@@ -221,11 +221,13 @@ def make_resampling_search(
         on whole folds).  What it does not
         compute is the whole-fold score of the candidates it dropped, so a
         candidate that only wins with all the data can be dropped early.
-        On long-tailed Fashion-MNIST it made the grid's pick in 106-107 s
-        where commit 2966f67's grid took 262-284 s
-        (``benchmarks/bench_search.py``, two runs),
-        and the grid's pick on three long-tailed splits
-        (``benchmarks/halving_vs_grid.py``).  ``"grid"``:
+        On long-tailed Fashion-MNIST it made the grid's pick in 84-86 s where
+        commit 2966f67's grid (with ``tol=1e-3`` then) took 262-268 s
+        (``benchmarks/bench_search.py``, two runs; halving alone gave
+        2.4-2.7x, the default classifier's ``tol=0.1`` 1.25x more), and the
+        grid's pick on three long-tailed splits
+        (``benchmarks/halving_vs_grid.py``).
+        ``"grid"``:
         :class:`~sklearn.model_selection.GridSearchCV`, every candidate on
         every whole fold (what comparing strategies side by side, as
         :class:`~imgbalance.display.StrategyComparisonDisplay` does, needs).
