@@ -226,8 +226,7 @@ def make_resampling_search(
         (``benchmarks/bench_search.py``, two runs; halving alone gave
         2.4-2.7x, the default classifier's ``tol=0.1`` 1.25x more), and the
         grid's pick on three long-tailed splits
-        (``benchmarks/halving_vs_grid.py``).
-        ``"grid"``:
+        (``benchmarks/halving_vs_grid.py``).  ``"grid"``:
         :class:`~sklearn.model_selection.GridSearchCV`, every candidate on
         every whole fold (what comparing strategies side by side, as
         :class:`~imgbalance.display.StrategyComparisonDisplay` does, needs).

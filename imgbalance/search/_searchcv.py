@@ -97,6 +97,8 @@ class _ProgressMixin:
                   else f"{share:.1%} of each training fold (stratified)")
             print(f"[{label}] {n_new} candidates on {on}")
         known = self._strategy_names()
+        # a halving round after the first: its candidates were chosen in earlier rounds
+        later = bool(more_results) and more_results.get("iter", [0])[0] > 0
         order = sorted(dict.fromkeys(map(_strategy_of, params)),
                        key=lambda n: known.index(n) if n in known else len(known))
         total = len(known)
@@ -105,7 +107,6 @@ class _ProgressMixin:
             best = max(mine, key=lambda i: (np.nan_to_num(scores[i], nan=-np.inf), -i))
             shown = "  ".join(f"{k}={_shown(v)}" for k, v in params[best].items()
                               if not hasattr(v, "get_params") and k not in ("augment", "resample"))
-            later = bool(more_results) and more_results.get("iter", [0])[0] > 0
             edges = self._round_edges(params, scores, mine, best, halving_round=later)
             note = "".join(f"  [{e.parameter} at the {e.side} edge]" for e in edges)
             where = known.index(name) + 1 if name in known else "?"
