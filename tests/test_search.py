@@ -734,3 +734,16 @@ def test_a_distribution_over_a_whole_step_still_builds_and_fits(digits_lt):
         param_grid={"features": features, "features__orientations": [6, 9], "clf__C": [0.1]},
     )
     assert np.isfinite(search.fit(*digits_lt).best_score_)
+
+
+def test_the_builder_names_cv_and_a_halving_searchs_scoring():
+    from imgbalance import make_resampling_search
+
+    with pytest.raises(ValueError, match=r"cv must be at least 2 folds .*; got 1\."):
+        make_resampling_search(cv=1)
+    with pytest.raises(ValueError, match=r"search='halving' ranks candidates by one score: "
+                                         r"scoring must be a str or a callable; got \{"):
+        make_resampling_search(scoring={"ba": "balanced_accuracy", "acc": "accuracy"})
+    search = make_resampling_search(scoring=["balanced_accuracy", "accuracy"], search="grid",
+                                    refit="balanced_accuracy")
+    assert search.scoring == ["balanced_accuracy", "accuracy"]

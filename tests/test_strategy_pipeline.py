@@ -328,14 +328,30 @@ def test_verbose_edge_note_of_a_halving_rounds_lone_survivor(digits_lt, capsys):
     assert checked  # some strategy's lone candidate of the last round was at an edge
 
 
-def test_verbose_edge_note_not_shown_without_a_score(digits_lt, capsys):
-    # several metrics and a callable refit: no score ranks a strategy's candidates
+def test_several_metrics_and_a_callable_refit(digits_lt, capsys):
+    # no score ranks the candidates: the lines rank each strategy by the first
+    # metric and name it; the warning reports the callable's pick
     X, y = digits_lt
     search = make_resampling_search(["none"], features=HOG, search="grid", verbose=1,
                                     param_grid={"clf__C": [1e-5, 1e-4]},
                                     scoring={"ba": "balanced_accuracy", "acc": "accuracy"},
                                     refit=lambda cv: 0)
-    search.fit(X, y)
+    caught = _fit(search, X, y)
     assert search.best_index_ == 0
     (line,) = _progress_lines(capsys.readouterr().out)
-    assert "cv nan" in line and "edge]" not in line
+    ba = search.cv_results_["mean_test_ba"]
+    assert f"cv(ba) {max(ba):.3f}" in line
+    assert "[clf__C at the high edge]" in line  # C=1e-4 scores best on ba
+    assert [str(w.message).split(":")[1] for w in caught] == [
+        " the chosen clf__C=1e-05 is at the low edge of its grid [1e-05, 0.0001]; the best value "
+        "may lie beyond it"]
+
+
+def test_a_tie_on_every_metric_with_a_callable_refit_is_not_an_edge(digits_lt):
+    X, y = digits_lt
+    search = make_resampling_search(["none"], features=HOG, search="grid",
+                                    param_grid={"clf__C": [0.1], "clf__max_iter": [5000, 6000]},
+                                    scoring={"ba": "balanced_accuracy", "acc": "accuracy"},
+                                    refit=lambda cv: 0)
+    assert _fit(search, X, y) == []
+    assert grid_edges(search) == []

@@ -167,7 +167,8 @@ def _add_search_arguments(compare):
     )
     compare.add_argument(
         "--hog-pixels-per-cell", type=_positive_int, default=None, metavar="P",
-        help="HOG cell size in pixels (default: about 7 cells across the image)",
+        help="HOG cell size in pixels (default: the smaller image side // 7, at least 2: "
+             "7 cells across 28x28 images, 4 across 8x8 digits)",
     )
     compare.add_argument(
         "--strategies", type=_strategy_list, default=list(STRATEGIES), metavar="LIST",

@@ -44,7 +44,9 @@ def default_classifier(random_state=None):
     solvers``).  ``max_iter=300`` bounds the time of fits at large C, which
     converge slowly (and scored lower in ``benchmarks/bench_search.py``);
     for a more exact optimum pass ``classifier=LinearSVC(dual=True,
-    tol=1e-4, max_iter=...)`` to the builders.
+    tol=1e-4, max_iter=...)`` to the builders, with
+    ``param_grid={"clf__C": [0.003, 0.01, 0.03]}`` (a classifier you pass
+    gets no default grid).
 
     .. versionchanged:: 0.1
        ``tol=0.1`` (was ``1e-3`` during development, to commit 66f8d46).

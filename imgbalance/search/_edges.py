@@ -104,6 +104,23 @@ def score_key(search, results):
     return None
 
 
+def _ties(results, key, best):
+    """Whether another candidate of the best's round ties with it.
+
+    On ``key``'s score, or, when no score ranks the candidates (several
+    metrics and a callable ``refit``), on every metric at once.
+    """
+    keys = [key] if key is not None else [k for k in results if k.startswith("mean_test_")]
+    same = (np.asarray(results["iter"]) == results["iter"][best]
+            if "iter" in results else np.ones(len(results["params"]), bool))
+    for k in keys:
+        scores = np.asarray(results[k], dtype=float)
+        if np.isnan(scores[best]):
+            return True  # no score: the choice says nothing about a direction either
+        same &= scores == scores[best]
+    return np.count_nonzero(same) > 1
+
+
 def grid_edges(search):
     """The numeric grid entries whose chosen value is at an end of its grid.
 
@@ -122,8 +139,9 @@ def grid_edges(search):
         is the smallest (``side="low"``) or the largest (``"high"``) of
         them; ``strategy`` is :func:`describe_strategy` of the candidate.
         Empty when several candidates tie for the best score (the choice
-        then says nothing about a direction), when the best has no score
-        (NaN), and for entries drawn from a distribution.
+        then says nothing about a direction; with several metrics and a
+        callable ``refit``, when they tie on every metric), when the best
+        has no score (NaN), and for entries drawn from a distribution.
 
     Examples
     --------
@@ -142,13 +160,8 @@ def grid_edges(search):
     check_is_fitted(search, "best_params_")
     results = search.cv_results_
     best = search.best_index_
-    key = score_key(search, results)
-    if key is not None:  # a callable refit picks the best with no ranking score
-        scores = np.asarray(results[key])
-        same_round = (np.asarray(results["iter"]) == results["iter"][best]
-                      if "iter" in results else np.ones(len(scores), bool))
-        if np.isnan(scores[best]) or np.count_nonzero(same_round & (scores == scores[best])) > 1:
-            return []  # no score, or a tie: the choice says nothing about a direction
+    if _ties(results, score_key(search, results), best):
+        return []  # a tie, or no score: the choice says nothing about a direction
     grids = getattr(search, "param_grid", None) or search.param_distributions
     grids = [grids] if isinstance(grids, dict) else list(grids)
     return edges_of(results["params"][best], grids, getattr(search, "estimator", None))

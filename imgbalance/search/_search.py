@@ -50,12 +50,22 @@ def _search_object(search, pipeline, grids, *, cv, n_iter, random_state, search_
         raise ValueError(
             f"search must be 'grid', 'randomized' or 'halving'; got {search!r}."
         )
-    if isinstance(cv, numbers.Integral):
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        if cv < 2:
+            raise ValueError(
+                f"cv must be at least 2 folds (or a cross-validation splitter); got {cv!r}."
+            )
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     kwargs["cv"] = cv
     if search == "randomized":
         kwargs.update(n_iter=n_iter, random_state=random_state)
     elif search == "halving":
+        if not (isinstance(kwargs.get("scoring"), str) or callable(kwargs.get("scoring"))):
+            raise ValueError(
+                "search='halving' ranks candidates by one score: scoring must be a str or a "
+                f"callable; got {kwargs.get('scoring')!r}. Use search='grid' or "
+                "'randomized' with several metrics (and refit naming one of them)."
+            )
         kwargs.update(random_state=random_state, return_train_score=False,
                       factor=HALVING_FACTOR)
     if search_params is not None:
@@ -201,8 +211,12 @@ def make_resampling_search(
     cv : int or cross-validation generator, default=3
         An int means a shuffled :class:`~sklearn.model_selection.StratifiedKFold`
         seeded with ``random_state``.
-    scoring : str or callable, default="balanced_accuracy"
-        The score to maximise.
+    scoring : str, callable, list or dict, default="balanced_accuracy"
+        The score to maximise.  Several metrics (a list or dict, as in
+        scikit-learn) need ``search="grid"`` or ``"randomized"`` and a
+        ``refit`` that names one of them or picks the best itself (a
+        callable; the progress lines then rank each strategy's candidates by
+        the first metric and name it, e.g. ``cv(ba) 0.823``).
     search : {"halving", "grid", "randomized"}, default="halving"
         ``"halving"``: successive halving (a subclass of
         :class:`~sklearn.model_selection.HalvingGridSearchCV`, ``factor=4``,
@@ -244,9 +258,9 @@ def make_resampling_search(
     n_jobs : int, default=None
         Candidates and folds evaluated in parallel.
     random_state : int, default=0
-        Seeds the folds, the samplers and the classifier.  Keep it an int
-        when ``memory`` is set: a cached sampler with ``random_state=None``
-        would give the same resample on every refit anyway.
+        Seeds the folds, the samplers and the classifier (an int: None is
+        refused, so that every search built here can be repeated, also
+        with ``memory``, which would replay a cached unseeded resample).
     verbose : int, default=0
         With 1 or more, a line per strategy as its candidates finish: its
         best cross-validated score, that candidate's parameters and the time

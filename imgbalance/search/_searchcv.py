@@ -85,9 +85,12 @@ class _ProgressMixin:
     def _report(self, results, n_new, label, more_results):
         """Print the best candidate of each strategy among the last ``n_new``."""
         params = results["params"][-n_new:]
-        key = score_key(self, results)
-        scores = (np.asarray(results[key])[-n_new:] if key is not None
-                  else np.full(len(params), np.nan))  # a callable refit: no score ranks them
+        key, metric = score_key(self, results), ""
+        if key is None:  # several metrics and a callable refit: rank by the first, named
+            key = next((k for k in results if k.startswith("mean_test_")), None)
+            metric = f"({key[len('mean_test_'):]})" if key is not None else ""
+        scores = (np.asarray(results[key], dtype=float)[-n_new:] if key is not None
+                  else np.full(len(params), np.nan))
         seconds = time.perf_counter() - self._progress_clock
         if more_results:
             share, r = getattr(self, "_round_share", None), more_results["n_resources"][0]
@@ -110,16 +113,15 @@ class _ProgressMixin:
             edges = self._round_edges(params, scores, mine, best, halving_round=later)
             note = "".join(f"  [{e.parameter} at the {e.side} edge]" for e in edges)
             where = known.index(name) + 1 if name in known else "?"
-            print(f"[{where}/{total}] {name:<14} cv {scores[best]:.3f}  {shown}  "
+            print(f"[{where}/{total}] {name:<14} cv{metric} {scores[best]:.3f}  {shown}  "
                   f"({seconds:.1f} s){note}", flush=True)
 
     def _round_edges(self, params, scores, mine, best, *, halving_round):
         """The grid edges of a strategy's best candidate ``best`` among ``mine``.
 
         The rules of :func:`grid_edges`, per strategy: none when the best
-        has no score (a callable ``refit`` ranks the candidates) or when
-        another candidate of the strategy ties with it (the choice then says
-        nothing about a direction).  A strategy's only candidate of a grid
+        has no score or when another candidate of the strategy ties with it
+        (the choice then says nothing about a direction).  A strategy's only candidate of a grid
         or randomized search gets none (nothing chose it among others); one
         in a later halving round does, as earlier rounds chose it.
         """
