@@ -24,6 +24,15 @@ from imgbalance.search._searchcv import StrategyHalvingGridSearchCV
 from imgbalance.search._subsample import StratifiedTrainSubsample, stratified_subset
 
 
+@pytest.fixture
+def few_per_class(monkeypatch):
+    """Digits are too few for several rounds of FIRST_ROUND_PER_CLASS images a
+    class: tests of the rounds' mechanics lower it (a test below checks it)."""
+    import imgbalance.search._searchcv as searchcv
+
+    monkeypatch.setattr(searchcv, "FIRST_ROUND_PER_CLASS", 2)
+
+
 @pytest.fixture(scope="module")
 def long_tail():
     digits = load_digits()
@@ -90,7 +99,7 @@ def _search(cls, **kwargs):
                random_state=0, return_train_score=False, **kwargs)
 
 
-def test_every_round_keeps_every_class_and_scores_whole_validation_folds(long_tail):
+def test_every_round_keeps_every_class_and_scores_whole_validation_folds(long_tail, few_per_class):
     X, y = long_tail
     Recorder.fits.clear()
     Recorder.scored.clear()
@@ -117,7 +126,7 @@ def test_every_round_keeps_every_class_and_scores_whole_validation_folds(long_ta
     assert min(len(c) for c in Recorder.fits) < 10
 
 
-def test_last_round_scores_are_the_grid_searchs(long_tail):
+def test_last_round_scores_are_the_grid_searchs(long_tail, few_per_class):
     X, y = long_tail
     pipe = make_strategy_pipeline("smote", features="pixels", image_shape=(8, 8),
                                   classifier=LinearSVC(random_state=0))
@@ -204,7 +213,7 @@ def test_a_sampler_in_the_estimator_or_a_grid_value_raises_the_floor():
     assert _min_per_class(plain, [{"clf__C": [1.0]}]) == 6
 
 
-def test_max_resources_caps_the_last_round(long_tail):
+def test_max_resources_caps_the_last_round(long_tail, few_per_class):
     X, y = long_tail
     Recorder.fits.clear()
     with warnings.catch_warnings():
@@ -253,7 +262,7 @@ def test_the_builders_default_is_this_halving_search():
     assert make_resampling_search(search_params={"factor": 3}).factor == 3
 
 
-def test_too_few_samples_for_every_round_still_end_on_whole_folds(long_tail):
+def test_too_few_samples_for_every_round_still_end_on_whole_folds(long_tail, few_per_class):
     # 602 images, 10 classes: scikit-learn starts at 2 * 3 * 10 = 60 and can
     # run 2 of the 3 rounds 21 candidates need: 60, 240 (a share of each fold)
     X, y = long_tail
@@ -286,3 +295,24 @@ def test_grid_edges_names_the_strategy_of_a_plain_pipeline(long_tail):
         warnings.simplefilter("ignore")
         search = GridSearchCV(pipe, {"clf__C": [1e-6, 1e-5]}, cv=3).fit(X, y)
     assert [(e.strategy, e.side) for e in grid_edges(search)] == [("smote", "high")]
+
+
+def test_the_first_round_fits_enough_images_a_class(long_tail):
+    # FIRST_ROUND_PER_CLASS images a class at least in the first round: the
+    # ~540 digits of the long tail allow two rounds with factor 2, one (the
+    # grid, every candidate on whole folds) with factor 3
+    from imgbalance.search._defaults import FIRST_ROUND_PER_CLASS
+
+    X, y = long_tail
+    floor = FIRST_ROUND_PER_CLASS * len(np.unique(y))
+    assert floor < len(y) < 3 * floor
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    for factor, n_rounds in [(2, 2), (3, 1)]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # C at an edge
+            search = StrategyHalvingGridSearchCV(
+                Recorder(), {"C": [1, 2, 3, 4, 5, 6, 7, 8, 9]}, cv=cv, factor=factor,
+                random_state=0).fit(X, y)
+        assert len(search.n_resources_) == n_rounds
+        assert search.n_resources_[0] >= floor
+        assert search.n_candidates_[0] == 9

@@ -24,6 +24,15 @@ HOG = HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2))
 FOLDS = StratifiedKFold(3, shuffle=True, random_state=0)
 
 
+@pytest.fixture
+def few_per_class(monkeypatch):
+    """Digits are too few for several rounds of FIRST_ROUND_PER_CLASS images a
+    class: tests of the rounds' mechanics lower it (a test below checks it)."""
+    import imgbalance.search._searchcv as searchcv
+
+    monkeypatch.setattr(searchcv, "FIRST_ROUND_PER_CLASS", 2)
+
+
 @pytest.fixture(scope="module")
 def digits_lt():
     digits = load_digits()
@@ -215,7 +224,7 @@ def test_verbose_prints_one_line_per_strategy_and_changes_nothing(digits_lt, cap
 
 
 @pytest.mark.parametrize("kind", ["randomized", "halving"])
-def test_verbose_other_searches(digits_lt, capsys, kind):
+def test_verbose_other_searches(digits_lt, capsys, kind, few_per_class):
     X, y = digits_lt
     search = make_resampling_search(["none", "random_under"], features=HOG, search=kind, n_iter=4,
                                     param_grid={"clf__C": [0.01, 0.1, 1.0]}, verbose=1)
@@ -300,7 +309,7 @@ def test_verbose_edge_note_not_shown_on_a_tie(digits_lt, capsys):
     assert "edge]" not in line
 
 
-def test_verbose_edge_note_of_a_halving_rounds_lone_survivor(digits_lt, capsys):
+def test_verbose_edge_note_of_a_halving_rounds_lone_survivor(digits_lt, capsys, few_per_class):
     # a later round may hold one candidate of a strategy: it was chosen over
     # the others in earlier rounds, so its edge is still noted
     X, y = digits_lt

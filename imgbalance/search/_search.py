@@ -231,10 +231,13 @@ def make_resampling_search(
         With the 21 default candidates on enough images (a sixteenth of
         them at least ``2 * n_splits * n_classes``): 1/16 of each fold,
         then 6 candidates on 1/4, then 2 on whole folds; on fewer images,
-        fewer rounds that still end on whole folds (1/4, then 6 candidates
-        on whole folds).  What it does not
+        fewer rounds that still end on whole folds (on about 1,100 images
+        1/4, then 6 candidates on whole folds).  What it does not
         compute is the whole-fold score of the candidates it dropped, so a
-        candidate that only wins with all the data can be dropped early.
+        candidate that only wins with all the data can be dropped early;
+        so that the first round is worth ranking, it fits at least 25
+        images a class on average (a single round, the grid, on a few
+        hundred images; see the user guide).
         On long-tailed Fashion-MNIST it made the grid's pick in 84-86 s where
         commit 2966f67's grid (with ``tol=1e-3`` then) took 262-268 s
         (``benchmarks/bench_search.py``, two runs; halving alone gave

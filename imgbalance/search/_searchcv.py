@@ -29,6 +29,7 @@ from sklearn.base import is_classifier
 from sklearn.utils.multiclass import type_of_target
 
 from .._compat import SubsampleMetaSplitter, callback_kwargs
+from ._defaults import FIRST_ROUND_PER_CLASS
 from .._warnings import warn_caller
 from ..sampling._smote import is_neighbours_parameter
 from ._edges import (
@@ -240,11 +241,13 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
       those :class:`GridSearchCV` gives the same candidates.
       ``n_resources_`` and ``cv_results_["n_resources"]`` still say r.
 
-    With ``min_resources="exhaust"`` and too few samples for every round
-    scikit-learn would plan (it starts from ``2 * n_splits * n_classes``
-    samples and then ends on a share of each fold), the first round starts
-    on a larger share, so that the last one still reaches
-    ``max_resources_``: fewer rounds, more candidates in the last.  A
+    With ``min_resources="exhaust"``, the first round fits at least
+    ``FIRST_ROUND_PER_CLASS`` (25) images a class on average (scikit-learn
+    starts from ``2 * n_splits * n_classes`` samples), and when the samples
+    are too few for every round scikit-learn would plan (it would then end
+    on a share of each fold), the first round starts on a larger share, so
+    that the last one still reaches ``max_resources_``: fewer rounds, more
+    candidates in the last (one round, the grid, on a few hundred images).  A
     ``min_resources`` of your own may end the search before any round
     reaches ``max_resources_`` (scikit-learn stops when fewer than
     ``factor`` candidates remain).  Otherwise it is scikit-learn's search, with the
@@ -253,6 +256,7 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
 
     def fit(self, X, y=None, **params):
         self._labels = y is not None and type_of_target(y) in ("binary", "multiclass")
+        self._n_classes = len(np.unique(y)) if self._labels else 0
         self._n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
         return super().fit(X, y, **params)
 
@@ -276,13 +280,19 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
         return super()._run_search(stratified, **callback_kwargs(callback_ctx))
 
     def _end_on_max_resources(self):
-        """Start late enough for the last round to reach ``max_resources_``.
+        """Start late enough for a first round worth ranking and a last one on whole folds.
 
-        When the data are too few for every round scikit-learn plans from
-        its smallest ``min_resources_`` (``2 * n_splits * n_classes``), its
-        ``"exhaust"`` search ends on a share of each fold; here it starts on
-        a larger share instead, and runs the rounds that fit.
+        The first round fits at least :data:`FIRST_ROUND_PER_CLASS` images
+        a class on average (scikit-learn's ``"exhaust"`` starts from
+        ``2 * n_splits * n_classes`` samples, a few images a class, whose
+        scores dropped the grid's pick on a small data set,
+        ``benchmarks/halving_small_data.py``).  When the data are then too
+        few for every round scikit-learn plans, its search would end on a
+        share of each fold; here it starts on a larger share instead, and
+        runs the rounds that fit (one, the grid, on small data).
         """
+        first = max(self.min_resources_, FIRST_ROUND_PER_CLASS * self._n_classes)
+        self.min_resources_ = min(first, self.max_resources_)
         n_candidates = len(ParameterGrid(self.param_grid))
         n_required = 1 + math.floor(math.log(n_candidates, self.factor))
         n_possible = 1 + math.floor(math.log(self.max_resources_ // self.min_resources_,
