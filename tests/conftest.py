@@ -24,3 +24,13 @@ def digits_images():
 
     digits = load_digits()
     return digits.images, digits.target
+
+
+@pytest.fixture
+def few_per_class(monkeypatch):
+    """Digits are too few for several halving rounds of FIRST_ROUND_PER_CLASS
+    images a class: tests of the rounds' mechanics lower it
+    (test_search_halving.py checks the floor itself)."""
+    import imgbalance.search._searchcv as searchcv
+
+    monkeypatch.setattr(searchcv, "FIRST_ROUND_PER_CLASS", 2)

@@ -24,15 +24,6 @@ from imgbalance.search._searchcv import StrategyHalvingGridSearchCV
 from imgbalance.search._subsample import StratifiedTrainSubsample, stratified_subset
 
 
-@pytest.fixture
-def few_per_class(monkeypatch):
-    """Digits are too few for several rounds of FIRST_ROUND_PER_CLASS images a
-    class: tests of the rounds' mechanics lower it (a test below checks it)."""
-    import imgbalance.search._searchcv as searchcv
-
-    monkeypatch.setattr(searchcv, "FIRST_ROUND_PER_CLASS", 2)
-
-
 @pytest.fixture(scope="module")
 def long_tail():
     digits = load_digits()

@@ -24,15 +24,6 @@ HOG = HOGTransformer(pixels_per_cell=(2, 2), cells_per_block=(2, 2))
 FOLDS = StratifiedKFold(3, shuffle=True, random_state=0)
 
 
-@pytest.fixture
-def few_per_class(monkeypatch):
-    """Digits are too few for several rounds of FIRST_ROUND_PER_CLASS images a
-    class: tests of the rounds' mechanics lower it (a test below checks it)."""
-    import imgbalance.search._searchcv as searchcv
-
-    monkeypatch.setattr(searchcv, "FIRST_ROUND_PER_CLASS", 2)
-
-
 @pytest.fixture(scope="module")
 def digits_lt():
     digits = load_digits()

@@ -29,9 +29,9 @@ from sklearn.base import is_classifier
 from sklearn.utils.multiclass import type_of_target
 
 from .._compat import SubsampleMetaSplitter, callback_kwargs
-from ._defaults import FIRST_ROUND_PER_CLASS
 from .._warnings import warn_caller
 from ..sampling._smote import is_neighbours_parameter
+from ._defaults import FIRST_ROUND_PER_CLASS
 from ._edges import (
     STRATEGY_KEYS,
     GridEdgeWarning,
@@ -122,9 +122,10 @@ class _ProgressMixin:
 
         The rules of :func:`grid_edges`, per strategy: none when the best
         has no score or when another candidate of the strategy ties with it
-        (the choice then says nothing about a direction).  A strategy's only candidate of a grid
-        or randomized search gets none (nothing chose it among others); one
-        in a later halving round does, as earlier rounds chose it.
+        (the choice then says nothing about a direction).  A strategy's only
+        candidate of a grid or randomized search gets none (nothing chose it
+        among others); one in a later halving round does, as earlier rounds
+        chose it.
         """
         if not np.isfinite(scores[best]):
             return []
@@ -255,14 +256,14 @@ class StrategyHalvingGridSearchCV(_ProgressMixin, HalvingGridSearchCV):
     """
 
     def fit(self, X, y=None, **params):
-        self._labels = y is not None and type_of_target(y) in ("binary", "multiclass")
-        self._n_classes = len(np.unique(y)) if self._labels else 0
+        labels = y is not None and type_of_target(y) in ("binary", "multiclass")
+        self._n_classes = len(np.unique(y)) if labels else 0  # 0: not class labels
         self._n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
         return super().fit(X, y, **params)
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         stratify = (self.resource == "n_samples" and is_classifier(self.estimator)
-                    and getattr(self, "_labels", False))
+                    and getattr(self, "_n_classes", 0) > 0)
         min_per_class = _min_per_class(self.estimator, self._grids())
         self._round_share = None
         if stratify and self.min_resources == "exhaust":
